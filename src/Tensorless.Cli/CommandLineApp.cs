@@ -1,0 +1,18 @@
+using System.CommandLine;
+
+namespace Tensorless.Cli;
+
+/// <summary>Builds the <c>tensorless</c> command tree. Each command lives in its own file under Commands/.</summary>
+internal static class CommandLineApp
+{
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        var root = new RootCommand("Tensorless: on-policy actor-critic reinforcement learning in pure C#.");
+        var config = new InvocationConfiguration
+        {
+            Output = stdout ?? Console.Out,
+            Error = stderr ?? Console.Error,
+        };
+        return root.Parse(args).Invoke(config);
+    }
+}
