@@ -1,0 +1,155 @@
+using Tensorless.Autodiff.Kernels;
+
+namespace Tensorless.Autodiff;
+
+public sealed partial class Tape
+{
+    /// <summary>Matrix product: <c>out[m, n] = a[m, k] * b[k, n]</c>.</summary>
+    /// <exception cref="ArgumentException">The inner dimensions differ.</exception>
+    public Tensor MatMul(Tensor a, Tensor b)
+    {
+        if (a.Cols != b.Rows)
+        {
+            throw new ArgumentException($"MatMul needs a's columns to equal b's rows, got {a.ShapeText} * {b.ShapeText}.");
+        }
+
+        var y = Output(a.Rows, b.Cols, a.RequiresGrad || b.RequiresGrad);
+        Gemm.MatMul(a.Data, b.Data, y.Data, a.Rows, a.Cols, b.Cols);
+        Record(OpKind.MatMul, y, a, b);
+        return y;
+    }
+
+    /// <summary>Matrix product with the second factor transposed: <c>out[m, n] = a[m, k] * b[n, k]^T</c>.</summary>
+    /// <exception cref="ArgumentException">The shared dimensions differ.</exception>
+    public Tensor MatMulTransposeB(Tensor a, Tensor b)
+    {
+        if (a.Cols != b.Cols)
+        {
+            throw new ArgumentException($"MatMulTransposeB needs a and b with the same number of columns, got {a.ShapeText} and {b.ShapeText}.");
+        }
+
+        var y = Output(a.Rows, b.Rows, a.RequiresGrad || b.RequiresGrad);
+        Gemm.MatMulTransposeB(a.Data, b.Data, y.Data, a.Rows, a.Cols, b.Rows);
+        Record(OpKind.MatMulTransposeB, y, a, b);
+        return y;
+    }
+
+    /// <summary>
+    /// A linear layer with PyTorch's weight layout: <c>out[m, o] = x[m, i] * w[o, i]^T + bias[1, o]</c> (bias optional).
+    /// </summary>
+    /// <exception cref="ArgumentException">The weight's columns differ from x's, or the bias is not [1 x out].</exception>
+    public Tensor Linear(Tensor x, Tensor weight, Tensor? bias)
+    {
+        if (x.Cols != weight.Cols)
+        {
+            throw new ArgumentException($"Linear needs input features ({x.ShapeText}) to equal the weight's columns ({weight.ShapeText}, layout [out x in]).");
+        }
+
+        if (bias is not null && (bias.Rows != 1 || bias.Cols != weight.Rows))
+        {
+            throw new ArgumentException($"Linear needs a bias of shape [1x{weight.Rows}], got {bias.ShapeText}.");
+        }
+
+        var y = Output(x.Rows, weight.Rows, x.RequiresGrad || weight.RequiresGrad || Needs(bias));
+        if (bias is not null)
+        {
+            var yd = y.Data;
+            var bd = bias.Data;
+            int n = weight.Rows;
+            for (int r = 0; r < x.Rows; r++)
+            {
+                bd.CopyTo(yd.Slice(r * n, n));
+            }
+        }
+
+        Gemm.MatMulTransposeB(x.Data, weight.Data, y.Data, x.Rows, x.Cols, weight.Rows, accumulate: bias is not null);
+        Record(OpKind.Linear, y, x, weight, bias);
+        return y;
+    }
+
+    /// <summary>Adds a [1 x n] row to every row of <paramref name="x"/>: <c>out[i, j] = x[i, j] + bias[0, j]</c>.</summary>
+    /// <exception cref="ArgumentException">The bias is not [1 x x.Cols].</exception>
+    public Tensor AddBias(Tensor x, Tensor bias)
+    {
+        if (bias.Rows != 1 || bias.Cols != x.Cols)
+        {
+            throw new ArgumentException($"AddBias needs a bias of shape [1x{x.Cols}] for {x.ShapeText}, got {bias.ShapeText}.");
+        }
+
+        var y = Output(x.Rows, x.Cols, x.RequiresGrad || bias.RequiresGrad);
+        var xd = x.Data;
+        var yd = y.Data;
+        var bd = bias.Data;
+        int n = x.Cols;
+        for (int r = 0; r < x.Rows; r++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(xd.Slice(r * n, n), bd, yd.Slice(r * n, n));
+        }
+
+        Record(OpKind.AddBias, y, x, bias);
+        return y;
+    }
+
+    // d(a b)/da = g b^T, d(a b)/db = a^T g
+    private static void BackwardMatMul(ref Node node)
+    {
+        Tensor a = node.A!, b = node.B!, y = node.Out;
+        if (a.RequiresGrad)
+        {
+            Gemm.MatMulTransposeB(y.Grad, b.Data, a.Grad, a.Rows, b.Cols, a.Cols, accumulate: true);
+        }
+
+        if (b.RequiresGrad)
+        {
+            Gemm.MatMulTransposeA(a.Data, y.Grad, b.Grad, b.Rows, a.Rows, b.Cols, accumulate: true);
+        }
+    }
+
+    // d(a b^T)/da = g b, d(a b^T)/db = g^T a
+    private static void BackwardMatMulTransposeB(ref Node node)
+    {
+        Tensor a = node.A!, b = node.B!, y = node.Out;
+        if (a.RequiresGrad)
+        {
+            Gemm.MatMul(y.Grad, b.Data, a.Grad, a.Rows, b.Rows, a.Cols, accumulate: true);
+        }
+
+        if (b.RequiresGrad)
+        {
+            Gemm.MatMulTransposeA(y.Grad, a.Data, b.Grad, b.Rows, a.Rows, b.Cols, accumulate: true);
+        }
+    }
+
+    // dx = g w, dw = g^T x, dbias = column sums of g
+    private static void BackwardLinear(ref Node node)
+    {
+        BackwardMatMulTransposeB(ref node);
+        if (Needs(node.C))
+        {
+            SumRowsInto(node.Out.Grad, node.C!.Grad, node.Out.Rows, node.Out.Cols);
+        }
+    }
+
+    private static void BackwardAddBias(ref Node node)
+    {
+        Tensor x = node.A!, bias = node.B!, y = node.Out;
+        if (x.RequiresGrad)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(x.Grad, y.Grad, x.Grad);
+        }
+
+        if (bias.RequiresGrad)
+        {
+            SumRowsInto(y.Grad, bias.Grad, y.Rows, y.Cols);
+        }
+    }
+
+    /// <summary>dst[j] += sum_i g[i, j].</summary>
+    private static void SumRowsInto(ReadOnlySpan<double> g, Span<double> dst, int rows, int cols)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(dst, g.Slice(r * cols, cols), dst);
+        }
+    }
+}
