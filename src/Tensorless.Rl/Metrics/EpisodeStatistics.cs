@@ -1,0 +1,149 @@
+namespace Tensorless.Rl;
+
+/// <summary>
+/// Tracks real episode returns and lengths across a vector env: a running return and length per environment, and a
+/// ring of the last <see cref="Window"/> finished episodes (SB3's <c>ep_info_buffer</c>, 100 by default). Feed it the
+/// raw rewards, before any <see cref="RewardScaler"/>: the seeds logged a bootstrapped, per-rollout ratio instead
+/// (DESIGN.md, slip 5), which is not an episode return.
+/// </summary>
+public sealed class EpisodeStatistics
+{
+    private readonly double[] _returns;
+    private readonly int[] _lengths;
+    private readonly double[] _ringReturns;
+    private readonly int[] _ringLengths;
+    private readonly List<FinishedEpisode>? _history;
+
+    /// <summary>Creates a tracker.</summary>
+    /// <param name="numEnvs">Number of environments, at least 1.</param>
+    /// <param name="window">How many recent episodes the means cover, at least 1 (SB3: 100).</param>
+    /// <param name="keepHistory">Whether to keep every finished episode in <see cref="History"/> (for learning curves).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="numEnvs"/> or <paramref name="window"/> is less than 1.</exception>
+    public EpisodeStatistics(int numEnvs, int window = 100, bool keepHistory = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(numEnvs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
+        _returns = new double[numEnvs];
+        _lengths = new int[numEnvs];
+        _ringReturns = new double[window];
+        _ringLengths = new int[window];
+        _history = keepHistory ? [] : null;
+    }
+
+    /// <summary>Number of environments.</summary>
+    public int NumEnvs => _returns.Length;
+
+    /// <summary>Capacity of the ring of recent episodes.</summary>
+    public int Window => _ringReturns.Length;
+
+    /// <summary>Environment steps recorded so far (summed over environments).</summary>
+    public long EnvSteps { get; private set; }
+
+    /// <summary>Episodes finished so far.</summary>
+    public long EpisodeCount { get; private set; }
+
+    /// <summary>Episodes in the ring: <c>min(EpisodeCount, Window)</c>.</summary>
+    public int WindowCount => (int)Math.Min(EpisodeCount, Window);
+
+    /// <summary>Mean return of the episodes in the ring; NaN before the first episode ends.</summary>
+    public double MeanReturn => Mean(_ringReturns);
+
+    /// <summary>Mean length of the episodes in the ring; NaN before the first episode ends.</summary>
+    public double MeanLength
+    {
+        get
+        {
+            int count = WindowCount;
+            if (count == 0)
+            {
+                return double.NaN;
+            }
+
+            long sum = 0;
+            for (int i = 0; i < count; i++)
+            {
+                sum += _ringLengths[i];
+            }
+
+            return (double)sum / count;
+        }
+    }
+
+    /// <summary>The running (unfinished) return of each environment.</summary>
+    public ReadOnlySpan<double> CurrentReturns => _returns;
+
+    /// <summary>The running (unfinished) length of each environment.</summary>
+    public ReadOnlySpan<int> CurrentLengths => _lengths;
+
+    /// <summary>Every finished episode in order, when created with <c>keepHistory</c>; otherwise empty.</summary>
+    public IReadOnlyList<FinishedEpisode> History => (IReadOnlyList<FinishedEpisode>?)_history ?? [];
+
+    /// <summary>
+    /// Records one vector-env step: adds each reward to its environment's running return and, where the episode
+    /// ended (terminated or truncated), moves it into the ring and restarts the running values.
+    /// </summary>
+    /// <param name="rewards">Raw rewards, one per environment.</param>
+    /// <param name="terminated">Terminated flags, one per environment.</param>
+    /// <param name="truncated">Truncated flags, one per environment.</param>
+    /// <returns>How many episodes finished in this step.</returns>
+    /// <exception cref="ArgumentException">A span does not have <see cref="NumEnvs"/> elements.</exception>
+    public int Record(ReadOnlySpan<double> rewards, ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated)
+    {
+        int n = NumEnvs;
+        Check(rewards.Length, n, nameof(rewards));
+        Check(terminated.Length, n, nameof(terminated));
+        Check(truncated.Length, n, nameof(truncated));
+        EnvSteps += n;
+        int finished = 0;
+        for (int e = 0; e < n; e++)
+        {
+            _returns[e] += rewards[e];
+            _lengths[e]++;
+            if (terminated[e] || truncated[e])
+            {
+                int slot = (int)(EpisodeCount % Window);
+                _ringReturns[slot] = _returns[e];
+                _ringLengths[slot] = _lengths[e];
+                _history?.Add(new FinishedEpisode(EnvSteps, e, _returns[e], _lengths[e], !terminated[e]));
+                EpisodeCount++;
+                finished++;
+                _returns[e] = 0.0;
+                _lengths[e] = 0;
+            }
+        }
+
+        return finished;
+    }
+
+    /// <summary>Restarts every running return and length (after the vector env is reset); finished episodes are kept.</summary>
+    public void ResetRunning()
+    {
+        Array.Clear(_returns);
+        Array.Clear(_lengths);
+    }
+
+    private double Mean(double[] ring)
+    {
+        int count = WindowCount;
+        if (count == 0)
+        {
+            return double.NaN;
+        }
+
+        double sum = 0.0;
+        for (int i = 0; i < count; i++)
+        {
+            sum += ring[i];
+        }
+
+        return sum / count;
+    }
+
+    private static void Check(int actual, int expected, string name)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"{name} has length {actual}; expected {expected}.", name);
+        }
+    }
+}
