@@ -8,6 +8,7 @@ internal static class CommandLineApp
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         var root = new RootCommand("Tensorless: on-policy actor-critic reinforcement learning in pure C#.");
+        root.Add(Commands.EnvCommand.Create());
         var config = new InvocationConfiguration
         {
             Output = stdout ?? Console.Out,
