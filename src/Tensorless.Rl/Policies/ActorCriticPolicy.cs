@@ -1,0 +1,236 @@
+using Tensorless.Autodiff;
+using Tensorless.Autodiff.Distributions;
+using Tensorless.Autodiff.Nn;
+using NnActivation = Tensorless.Autodiff.Nn.Activation;
+using Tensorless.Envs;
+
+namespace Tensorless.Rl.Policies;
+
+/// <summary>
+/// An actor-critic over the autodiff engine: separate actor and critic MLPs, or a shared trunk with two linear heads.
+/// A <see cref="Discrete"/> action space gets a categorical head (logits); a <see cref="Box"/> space a diagonal Gaussian
+/// whose mean comes from the actor and whose log-std is one state-independent parameter, as in SB3 and CleanRL.
+/// Rollouts call <see cref="Act"/> on an inference tape (no recording); updates call <see cref="Evaluate"/> on a
+/// recording tape (CleanRL's <c>get_action_and_value</c>, split in two).
+/// </summary>
+public sealed class ActorCriticPolicy : IModule
+{
+    private readonly Mlp? _trunk;
+    private readonly Mlp _actor;
+    private readonly Mlp _critic;
+    private readonly Parameter? _logStd;
+    private readonly Categorical _categorical = new();
+    private readonly DiagonalGaussian _gaussian = new();
+    private readonly NnActivation _activation;
+
+    /// <summary>Builds the networks for the given spaces, drawing initial weights from <paramref name="rng"/>.</summary>
+    /// <exception cref="ArgumentException">The options are invalid or a space is not Discrete/Box.</exception>
+    public ActorCriticPolicy(Space observationSpace, Space actionSpace, PolicyOptions options, Xoshiro256 rng)
+    {
+        ArgumentNullException.ThrowIfNull(observationSpace);
+        ArgumentNullException.ThrowIfNull(actionSpace);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (observationSpace is not Box)
+        {
+            throw new ArgumentException($"The policy needs a Box observation space, got {observationSpace}.", nameof(observationSpace));
+        }
+
+        ObservationSpace = observationSpace;
+        ActionSpace = actionSpace;
+        Options = options;
+        ObservationSize = observationSpace.FlatSize;
+        (IsDiscrete, HeadSize, ActionSize) = actionSpace switch
+        {
+            Discrete d => (true, d.N, 1),
+            Box b => (false, b.Size, b.Size),
+            _ => throw new ArgumentException($"The policy supports Discrete and Box action spaces, got {actionSpace}.", nameof(actionSpace)),
+        };
+
+        var activation = options.Activation == Activation.Relu ? NnActivation.Relu : NnActivation.Tanh;
+        _activation = activation;
+        var hiddenInit = options.OrthogonalInit ? InitScheme.Orthogonal : InitScheme.PyTorchDefault;
+        // CleanRL's layer_init: hidden layers gain sqrt(2), the actor's output 0.01 and the critic's 1.0
+        var actorInit = new MlpInit { Scheme = hiddenInit, OutputGain = 0.01, ZeroLastLayer = options.ZeroInitLastLayers };
+        var criticInit = new MlpInit { Scheme = hiddenInit, OutputGain = 1.0, ZeroLastLayer = options.ZeroInitLastLayers };
+        Parameters = new ParameterSet();
+        if (options.SharedTrunk)
+        {
+            int[] trunkSizes = [ObservationSize, .. options.EffectiveActorHiddenSizes];
+            _trunk = new Mlp("trunk", trunkSizes, activation, rng, new MlpInit { Scheme = hiddenInit });
+            int width = trunkSizes[^1];
+            _actor = new Mlp("actor", [width, HeadSize], activation, rng, actorInit);
+            _critic = new Mlp("critic", [width, 1], activation, rng, criticInit);
+            Parameters.AddRange(_trunk.Parameters);
+        }
+        else
+        {
+            _actor = new Mlp("actor", [ObservationSize, .. options.EffectiveActorHiddenSizes, HeadSize], activation, rng, actorInit);
+            _critic = new Mlp("critic", [ObservationSize, .. options.EffectiveCriticHiddenSizes, 1], activation, rng, criticInit);
+        }
+
+        ActorParameters = new ParameterSet();
+        if (_trunk is not null)
+        {
+            ActorParameters.AddRange(_trunk.Parameters);
+        }
+
+        ActorParameters.AddRange(_actor.Parameters);
+        if (!IsDiscrete)
+        {
+            _logStd = new Parameter("log_std", 1, ActionSize);
+            _logStd.Data.Fill(options.LogStdInit);
+            ActorParameters.AddVector(_logStd);
+        }
+
+        CriticParameters = new ParameterSet(_critic.Parameters);
+        Parameters.AddRange(_actor.Parameters);
+        if (_logStd is not null)
+        {
+            Parameters.AddVector(_logStd);
+        }
+
+        Parameters.AddRange(_critic.Parameters);
+    }
+
+    /// <summary>The observation space the policy was built for.</summary>
+    public Space ObservationSpace { get; }
+
+    /// <summary>The action space the policy acts in.</summary>
+    public Space ActionSpace { get; }
+
+    /// <summary>The options the networks were built from.</summary>
+    public PolicyOptions Options { get; }
+
+    /// <summary>True for a categorical head over a Discrete space.</summary>
+    public bool IsDiscrete { get; }
+
+    /// <summary>Flat observation size.</summary>
+    public int ObservationSize { get; }
+
+    /// <summary>Numbers per action: 1 for Discrete (the index), the Box size otherwise.</summary>
+    public int ActionSize { get; }
+
+    /// <summary>Width of the actor's output: category count or Gaussian dimension.</summary>
+    public int HeadSize { get; }
+
+    /// <summary>Every parameter, with checkpoint names (<c>actor.0.weight</c>, <c>log_std</c>, <c>critic.2.bias</c>, ...).</summary>
+    public ParameterSet Parameters { get; }
+
+    /// <summary>Parameters that shape the action distribution (trunk, actor, log-std).</summary>
+    public ParameterSet ActorParameters { get; }
+
+    /// <summary>Parameters of the critic's own layers (a shared trunk is listed under the actor).</summary>
+    public ParameterSet CriticParameters { get; }
+
+    /// <summary>True when actor and critic share no parameter, so they can be trained by separate optimizers.</summary>
+    public bool HasSeparateNetworks => _trunk is null;
+
+    /// <summary>
+    /// Runs the policy on <paramref name="count"/> observations without recording: samples (or, with
+    /// <paramref name="deterministic"/>, takes the mode of) an action per row and writes its log-probability and V(s).
+    /// </summary>
+    /// <exception cref="ArgumentException">A span's length does not match count.</exception>
+    public void Act(Tape tape, ReadOnlySpan<double> observations, int count, Xoshiro256 rng, bool deterministic,
+        Span<double> actions, Span<double> values, Span<double> logProbs)
+    {
+        CheckLength(nameof(actions), actions.Length, count * ActionSize);
+        CheckLength(nameof(values), values.Length, count);
+        CheckLength(nameof(logProbs), logProbs.Length, count);
+        var obs = Input(tape, observations, count);
+        var features = Trunk(tape, obs);
+        var head = _actor.Forward(tape, features);
+        var dist = Distribution(tape, head);
+        if (deterministic)
+        {
+            dist.Mode(actions);
+        }
+        else
+        {
+            dist.Sample(rng, actions);
+        }
+
+        dist.LogProb(actions, logProbs);
+        _critic.Forward(tape, features).Data.CopyTo(values);
+    }
+
+    /// <summary>Writes the actions the policy takes on <paramref name="count"/> observations (no log-probs or values).</summary>
+    public void Predict(Tape tape, ReadOnlySpan<double> observations, int count, Xoshiro256? rng, bool deterministic, Span<double> actions)
+    {
+        CheckLength(nameof(actions), actions.Length, count * ActionSize);
+        if (!deterministic && rng is null)
+        {
+            throw new ArgumentException("Stochastic actions need a random generator.", nameof(rng));
+        }
+
+        var dist = Distribution(tape, _actor.Forward(tape, Trunk(tape, Input(tape, observations, count))));
+        if (deterministic)
+        {
+            dist.Mode(actions);
+        }
+        else
+        {
+            dist.Sample(rng!, actions);
+        }
+    }
+
+    /// <summary>Writes V(s) for <paramref name="count"/> observations.</summary>
+    public void PredictValues(Tape tape, ReadOnlySpan<double> observations, int count, Span<double> values)
+    {
+        CheckLength(nameof(values), values.Length, count);
+        _critic.Forward(tape, Trunk(tape, Input(tape, observations, count))).Data.CopyTo(values);
+    }
+
+    /// <summary>
+    /// Re-scores taken actions on a (recording) tape: log-probability, entropy and, with <paramref name="withValue"/>, V(s).
+    /// </summary>
+    public PolicyEvaluation Evaluate(Tape tape, Tensor observations, Tensor actions, bool withValue = true)
+    {
+        var features = Trunk(tape, observations);
+        var head = _actor.Forward(tape, features);
+        Tensor logProb, entropy;
+        if (IsDiscrete)
+        {
+            logProb = tape.CategoricalLogProb(head, actions);
+            entropy = tape.CategoricalEntropy(head);
+        }
+        else
+        {
+            logProb = tape.GaussianLogProb(head, _logStd!, actions);
+            entropy = tape.GaussianEntropy(_logStd!);
+        }
+
+        return new PolicyEvaluation(logProb, entropy, withValue ? _critic.Forward(tape, features) : null);
+    }
+
+    /// <summary>V(s) on a (recording) tape, for the separate value-fitting phase.</summary>
+    public Tensor Value(Tape tape, Tensor observations) => _critic.Forward(tape, Trunk(tape, observations));
+
+    private IDistribution Distribution(Tape tape, Tensor head) =>
+        IsDiscrete ? _categorical.Bind(head) : _gaussian.Bind(head, _logStd!);
+
+    private Tensor Trunk(Tape tape, Tensor obs)
+    {
+        if (_trunk is null)
+        {
+            return obs;
+        }
+
+        var h = _trunk.Forward(tape, obs);
+        return _activation == NnActivation.Relu ? tape.Relu(h) : tape.Tanh(h);
+    }
+
+    private Tensor Input(Tape tape, ReadOnlySpan<double> observations, int count)
+    {
+        CheckLength(nameof(observations), observations.Length, count * ObservationSize);
+        return tape.Constant(observations, count, ObservationSize);
+    }
+
+    private static void CheckLength(string name, int actual, int expected)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"The policy needs {name} of length {expected}, got {actual}.", name);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using Tensorless.Autodiff;
+using Tensorless.Envs;
+using Tensorless.Rl.Policies;
+
+namespace Tensorless.Rl.Training;
+
+/// <summary>
+/// The part every on-policy algorithm shares (SB3's <c>OnPolicyAlgorithm</c>, by composition): the policy, the rollout
+/// buffer and collector, the generator, normalisers, and the loop that alternates a rollout with the algorithm's own
+/// update, times both, fills the standard metrics and runs the callbacks.
+/// </summary>
+public sealed class OnPolicyLearner
+{
+    private readonly Func<double, MetricsRecord, bool> _update;
+    private readonly Stopwatch _clock = new();
+    private bool _started;
+
+    /// <summary>
+    /// Builds the learner. <paramref name="update"/> receives SB3's progress-remaining (1 at the start, 0 at the end of the
+    /// budget) and the metrics record to fill, and returns false if it wants training to stop.
+    /// </summary>
+    public OnPolicyLearner(IVectorEnv env, RolloutSettings settings, PolicyOptions policyOptions, Func<double, MetricsRecord, bool> update)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(update);
+        Env = env;
+        Settings = settings;
+        _update = update;
+        Rng = new Xoshiro256(settings.Seed);
+        Policy = new ActorCriticPolicy(env.SingleObservationSpace, env.SingleActionSpace, policyOptions, Rng.Split());
+        Buffer = new RolloutBuffer(settings.NumSteps, env.NumEnvs, env.ObservationSize, env.ActionSize);
+        ObservationNormalizer = settings.NormalizeObservations ? new ObservationNormalizer(env.ObservationSize) : null;
+        RewardScaler = settings.NormalizeRewards ? new RewardScaler(env.NumEnvs, settings.Gamma) : null;
+        Collector = new RolloutCollector(env, settings.NumSteps, ObservationNormalizer, RewardScaler);
+        Progress = new TrainingProgress(Collector.Episodes);
+    }
+
+    /// <summary>The training env.</summary>
+    public IVectorEnv Env { get; }
+
+    /// <summary>The shared options.</summary>
+    public RolloutSettings Settings { get; }
+
+    /// <summary>The generator for action sampling and minibatch shuffling (its state is part of a checkpoint).</summary>
+    public Xoshiro256 Rng { get; }
+
+    /// <summary>The actor-critic being trained.</summary>
+    public ActorCriticPolicy Policy { get; }
+
+    /// <summary>Storage for one rollout, T x N.</summary>
+    public RolloutBuffer Buffer { get; }
+
+    /// <summary>Collects rollouts and episode statistics.</summary>
+    public RolloutCollector Collector { get; }
+
+    /// <summary>Observation normaliser, when enabled.</summary>
+    public ObservationNormalizer? ObservationNormalizer { get; }
+
+    /// <summary>Reward scaler, when enabled.</summary>
+    public RewardScaler? RewardScaler { get; }
+
+    /// <summary>Counters and timings of the run so far.</summary>
+    public TrainingProgress Progress { get; }
+
+    /// <summary>
+    /// Trains until <paramref name="totalSteps"/> env steps have been taken in total (counting earlier calls), or a callback
+    /// or the update asks to stop. Each update's metrics go to the callbacks.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">A loss or a parameter became NaN or infinite.</exception>
+    public TrainingProgress Learn(long totalSteps, IReadOnlyList<ITrainingCallback> callbacks)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(totalSteps, 1);
+        ArgumentNullException.ThrowIfNull(callbacks);
+        if (!_started)
+        {
+            Collector.Start(Settings.Seed);
+            _started = true;
+        }
+
+        Progress.TotalSteps = totalSteps;
+        foreach (var c in callbacks)
+        {
+            c.OnTrainingStart(Progress);
+        }
+
+        _clock.Start();
+        try
+        {
+            long perRollout = (long)Settings.NumSteps * Env.NumEnvs;
+            bool go = true;
+            while (go && Progress.EnvSteps + perRollout <= Math.Max(totalSteps, perRollout))
+            {
+                double progressRemaining = 1.0 - (double)Progress.EnvSteps / totalSteps;
+                Collector.Collect(Policy, Buffer, Rng, Settings.Estimator, Settings.Gamma, Settings.GaeLambda, Settings.NStep);
+                var metrics = MetricsRecord.CreateStandard();
+                long t0 = Stopwatch.GetTimestamp();
+                Progress.Updates++;
+                go = _update(progressRemaining, metrics);
+                Progress.UpdateSeconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                Progress.EnvSteps = Collector.EnvSteps;
+                Progress.RolloutSeconds = Collector.Seconds;
+                Progress.WallSeconds = _clock.Elapsed.TotalSeconds;
+                CheckFinite();
+                FillStandard(metrics);
+                foreach (var c in callbacks)
+                {
+                    go &= c.OnUpdate(Progress, metrics);
+                }
+            }
+        }
+        finally
+        {
+            _clock.Stop();
+            Progress.WallSeconds = _clock.Elapsed.TotalSeconds;
+            foreach (var c in callbacks)
+            {
+                c.OnTrainingEnd(Progress);
+            }
+        }
+
+        return Progress;
+    }
+
+    /// <summary>Throws <see cref="TrainingDivergedException"/> when <paramref name="value"/> is NaN or infinite.</summary>
+    public void EnsureFinite(double value, string what)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new TrainingDivergedException(Progress.Updates, what);
+        }
+    }
+
+    private void FillStandard(MetricsRecord m)
+    {
+        m.Set(MetricNames.Update, (long)Progress.Updates);
+        m.Set(MetricNames.EnvSteps, Progress.EnvSteps);
+        m.Set(MetricNames.Episodes, Progress.Episodes.EpisodeCount);
+        m.Set(MetricNames.WallSeconds, Progress.WallSeconds);
+        m.Set(MetricNames.RolloutSeconds, Progress.RolloutSeconds);
+        m.Set(MetricNames.UpdateSeconds, Progress.UpdateSeconds);
+        m.Set(MetricNames.StepsPerSecond, Progress.WallSeconds > 0 ? Progress.EnvSteps / Progress.WallSeconds : double.NaN);
+        m.Set(MetricNames.EpisodeReturnMean, Progress.Episodes.MeanReturn);
+        m.Set(MetricNames.EpisodeLengthMean, Progress.Episodes.MeanLength);
+        m.Set(MetricNames.ExplainedVariance, ExplainedVariance.Compute(Buffer.Values, Buffer.Returns));
+    }
+
+    /// <summary>Throws when an update left a parameter NaN or infinite (losses are checked by the update itself).</summary>
+    private void CheckFinite()
+    {
+        foreach (var p in Policy.Parameters)
+        {
+            foreach (double x in p.Data)
+            {
+                if (!double.IsFinite(x))
+                {
+                    throw new TrainingDivergedException(Progress.Updates, $"parameter {p.Name}");
+                }
+            }
+        }
+    }
+}
