@@ -20,11 +20,22 @@ public sealed class CsvMetricsWriter : IMetricsWriter
     /// <summary>Writes to <paramref name="writer"/>.</summary>
     /// <param name="writer">Destination.</param>
     /// <param name="leaveOpen">Whether <see cref="Dispose"/> leaves <paramref name="writer"/> open.</param>
-    public CsvMetricsWriter(TextWriter writer, bool leaveOpen = false)
+    /// <param name="existingColumns">
+    /// The header of a file being appended to (a resumed run): no header is written and records must fit these columns.
+    /// </param>
+    public CsvMetricsWriter(TextWriter writer, bool leaveOpen = false, IReadOnlyList<string>? existingColumns = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         _writer = writer;
         _ownsWriter = !leaveOpen;
+        if (existingColumns is not null)
+        {
+            _columns = [.. existingColumns];
+            for (int i = 0; i < _columns.Length; i++)
+            {
+                _columnIndex[_columns[i]] = i;
+            }
+        }
     }
 
     /// <summary>Creates (or overwrites) the file at <paramref name="path"/>, UTF-8 without a byte-order mark.</summary>
