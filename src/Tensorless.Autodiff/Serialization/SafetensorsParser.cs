@@ -42,6 +42,11 @@ internal static class SafetensorsParser
             throw Fail("the header does not start with '{', so it is not a JSON object");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+        {
+            throw Fail("the header is not valid UTF-8");
+        }
+
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         var entries = new List<Entry>();
         JsonDocument doc;

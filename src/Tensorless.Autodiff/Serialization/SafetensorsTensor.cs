@@ -24,19 +24,19 @@ public sealed class SafetensorsTensor
             throw new ArgumentException($"A tensor name must be non-empty and not '{Safetensors.MetadataKey}', got '{name}'.", nameof(name));
         }
 
-        long count = 1;
         foreach (int d in shape)
         {
             if (d < 0)
             {
                 throw new ArgumentException($"Tensor '{name}' has a negative dimension {d}.", nameof(shape));
             }
+        }
 
-            count *= d;
-            if (count > data.Length)
-            {
-                break;
-            }
+        // A zero anywhere makes the tensor empty; otherwise stop multiplying once past the data, before it can overflow.
+        long count = shape.Contains(0) ? 0 : 1;
+        for (int i = 0; i < shape.Length && count != 0 && count <= data.Length; i++)
+        {
+            count *= shape[i];
         }
 
         if (count != data.Length)
