@@ -9,7 +9,7 @@ namespace Tensorless.Envs;
 /// uniform draws (and hence the Gymnasium envs' reset states) match NumPy bit for bit. Gaussian and integer
 /// draws use our own methods and do not reproduce NumPy's streams.
 /// </summary>
-public sealed class Pcg64
+public sealed partial class Pcg64
 {
     private static readonly UInt128 Multiplier = new(2549297995355413924UL, 4865540595714422341UL);
 
