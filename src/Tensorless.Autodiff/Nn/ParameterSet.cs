@@ -18,11 +18,20 @@ public sealed class ParameterSet : IReadOnlyList<Parameter>
     {
     }
 
-    /// <summary>Creates a set holding <paramref name="parameters"/> in order, each with its 2-D shape.</summary>
+    /// <summary>
+    /// Creates a set holding <paramref name="parameters"/> in order: a <see cref="ParameterSet"/> keeps its checkpoint
+    /// shapes (so a copied module still saves its biases 1-D), any other sequence gets each parameter's 2-D shape.
+    /// </summary>
     /// <exception cref="ArgumentException">Two parameters share a name.</exception>
     public ParameterSet(IEnumerable<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        if (parameters is ParameterSet set)
+        {
+            AddRange(set);
+            return;
+        }
+
         foreach (var p in parameters)
         {
             Add(p);

@@ -65,5 +65,9 @@ public class ParameterSetTests
         Assert.Equal([2, 2], outer.CheckpointShape(0));
         Assert.Equal([3], outer.CheckpointShape(1));
         Assert.Equal(["a", "b"], outer.Select(p => p.Name));
+
+        // Copying a set through the constructor keeps the shapes too; a plain sequence gets 2-D shapes.
+        Assert.Equal([3], new ParameterSet(inner).CheckpointShape(1));
+        Assert.Equal([1, 3], new ParameterSet(inner.ToList()).CheckpointShape(1));
     }
 }
