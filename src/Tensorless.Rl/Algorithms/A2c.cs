@@ -65,6 +65,12 @@ public sealed class A2c : IOnPolicyAlgorithm
     public string Algorithm => "a2c";
 
     /// <inheritdoc />
+    public string EnvId => _learner.Env.Id;
+
+    /// <inheritdoc />
+    object IOnPolicyAlgorithm.Options => Options;
+
+    /// <inheritdoc />
     public OnPolicyLearner Learner => _learner;
 
     /// <inheritdoc />

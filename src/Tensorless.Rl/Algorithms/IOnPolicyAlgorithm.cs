@@ -10,6 +10,12 @@ public interface IOnPolicyAlgorithm
     /// <summary>Short lower-case name: <c>a2c</c>, <c>ppo</c>.</summary>
     string Algorithm { get; }
 
+    /// <summary>Registry id of the training env (<see cref="Tensorless.Envs.IVectorEnv.Id"/>), saved in checkpoints.</summary>
+    string EnvId { get; }
+
+    /// <summary>The validated options record (<see cref="PpoOptions"/>, <see cref="A2cOptions"/>), saved in checkpoints.</summary>
+    object Options { get; }
+
     /// <summary>The shared rollout machinery (policy, buffer, normalisers, generator, progress).</summary>
     OnPolicyLearner Learner { get; }
 

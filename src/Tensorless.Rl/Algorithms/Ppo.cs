@@ -66,6 +66,12 @@ public sealed class Ppo : IOnPolicyAlgorithm
     public string Algorithm => "ppo";
 
     /// <inheritdoc />
+    public string EnvId => _learner.Env.Id;
+
+    /// <inheritdoc />
+    object IOnPolicyAlgorithm.Options => Options;
+
+    /// <inheritdoc />
     public OnPolicyLearner Learner => _learner;
 
     /// <inheritdoc />

@@ -115,6 +115,36 @@ public sealed class EpisodeStatistics
         return finished;
     }
 
+    /// <summary>Returns of the ring's slots, in slot order (checkpoints).</summary>
+    internal ReadOnlySpan<double> RingReturns => _ringReturns;
+
+    /// <summary>Lengths of the ring's slots, in slot order (checkpoints).</summary>
+    internal ReadOnlySpan<int> RingLengths => _ringLengths;
+
+    /// <summary>Whether finished episodes are kept in <see cref="History"/>.</summary>
+    internal bool KeepsHistory => _history is not null;
+
+    /// <summary>Replaces every counter, running value, ring slot and (when kept) the history: a checkpoint resume.</summary>
+    internal void Restore(long envSteps, long episodeCount, ReadOnlySpan<double> returns, ReadOnlySpan<int> lengths,
+        ReadOnlySpan<double> ringReturns, ReadOnlySpan<int> ringLengths, IEnumerable<FinishedEpisode> history)
+    {
+        Check(returns.Length, NumEnvs, nameof(returns));
+        Check(lengths.Length, NumEnvs, nameof(lengths));
+        Check(ringReturns.Length, Window, nameof(ringReturns));
+        Check(ringLengths.Length, Window, nameof(ringLengths));
+        EnvSteps = envSteps;
+        EpisodeCount = episodeCount;
+        returns.CopyTo(_returns);
+        lengths.CopyTo(_lengths);
+        ringReturns.CopyTo(_ringReturns);
+        ringLengths.CopyTo(_ringLengths);
+        if (_history is not null)
+        {
+            _history.Clear();
+            _history.AddRange(history);
+        }
+    }
+
     /// <summary>Restarts every running return and length (after the vector env is reset); finished episodes are kept.</summary>
     public void ResetRunning()
     {

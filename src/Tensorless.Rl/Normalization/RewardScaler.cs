@@ -121,6 +121,13 @@ public sealed class RewardScaler : IStatefulStatistics
     /// <summary>Restarts every running return at 0 (after the vector env is reset).</summary>
     public void ResetReturns() => Array.Clear(_returns);
 
+    /// <summary>Restores the running returns (checkpoint resume); <see cref="State"/> covers only the statistics.</summary>
+    internal void RestoreReturns(ReadOnlySpan<double> returns)
+    {
+        Check(returns.Length, NumEnvs, nameof(returns));
+        returns.CopyTo(_returns);
+    }
+
     /// <inheritdoc/>
     public void LoadState(IReadOnlyDictionary<string, double[]> state) => _statistics.LoadState(state);
 

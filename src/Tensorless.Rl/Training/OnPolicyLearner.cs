@@ -123,6 +123,12 @@ public sealed class OnPolicyLearner
         return Progress;
     }
 
+    /// <summary>Whether the first <see cref="Learn"/> has reset the envs (checkpoints).</summary>
+    internal bool Started => _started;
+
+    /// <summary>Marks the envs as already reset, so a resumed run continues instead of resetting them (checkpoints).</summary>
+    internal void MarkStarted() => _started = true;
+
     /// <summary>Throws <see cref="TrainingDivergedException"/> when <paramref name="value"/> is NaN or infinite.</summary>
     public void EnsureFinite(double value, string what)
     {

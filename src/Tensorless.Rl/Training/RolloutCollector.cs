@@ -81,6 +81,22 @@ public sealed class RolloutCollector
     /// <summary>The current (normalised) observations, N x obs; valid after the first rollout.</summary>
     public ReadOnlySpan<double> CurrentObservations => _observations;
 
+    /// <summary>The current raw (unnormalised) observations, N x obs (checkpoints).</summary>
+    internal ReadOnlySpan<double> RawObservations => _rawObservations;
+
+    /// <summary>Whether <see cref="Start"/> has run (checkpoints).</summary>
+    internal bool Started => _started;
+
+    /// <summary>Puts the collector where a checkpoint left it, without touching the env (which restores itself).</summary>
+    internal void Restore(long envSteps, double seconds, ReadOnlySpan<double> rawObservations, ReadOnlySpan<double> observations)
+    {
+        rawObservations.CopyTo(_rawObservations);
+        observations.CopyTo(_observations);
+        EnvSteps = envSteps;
+        Seconds = seconds;
+        _started = true;
+    }
+
     /// <summary>Resets the envs with <paramref name="seed"/>; the next <see cref="Collect"/> starts from there.</summary>
     public void Start(ulong seed)
     {
