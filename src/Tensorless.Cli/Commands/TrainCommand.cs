@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using Tensorless.Cli.Training;
+using Tensorless.Rl;
+
+namespace Tensorless.Cli.Commands;
+
+/// <summary>
+/// <c>tensorless train</c>: trains an agent and writes a run directory (summary, metrics, checkpoint, learning curve).
+/// With no arguments it trains PPO on CartPole-v1 until the last 100 episodes average 475 or 500k steps pass.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var algo = new Option<string?>("--algo") { Description = "Algorithm: a2c or ppo (default: the preset's, else ppo)." };
+        var env = new Option<string?>("--env") { Description = "Env id, e.g. CartPole-v1 (default: the preset's, else CartPole-v1). See 'tensorless env list'." };
+        var preset = new Option<string?>("--preset") { Description = $"Named settings: {string.Join(", ", Presets.Names)}." };
+        var seed = new Option<ulong?>("--seed") { Description = "Seed of weights, env resets and sampling (default 1)." };
+        var totalSteps = new Option<long?>("--total-steps") { Description = "Env-step budget, summed over envs (default: the preset's, else 500000)." };
+        var target = new Option<string?>("--target") { Description = "Stop once the last 100 training episodes average this return; 'none' trains the whole budget (default: the env's reward threshold)." };
+        var evalEpisodes = new Option<int>("--eval-episodes") { Description = "Episodes of the final deterministic evaluation; 0 skips it.", DefaultValueFactory = _ => 100 };
+        var set = new Option<string[]>("--set") { Description = "Override an option: key=value, e.g. --set learning_rate=3e-4 --set policy.hidden_sizes=[128,128]. Repeatable.", AllowMultipleArgumentsPerToken = false };
+        var output = new Option<string?>("--out") { Description = "Run directory (default runs/<algo>-<env>-seed<seed>)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this directory (to --total-steps)." };
+        var plain = new Option<bool>("--plain") { Description = "Print a progress line every 2 s instead of a live bar." };
+        var command = new Command("train", "Train an actor-critic agent and write summary.json, metrics.csv/.jsonl, model.safetensors, config.json and curve.svg.")
+        {
+            algo, env, preset, seed, totalSteps, target, evalEpisodes, set, output, resume, plain,
+        };
+        command.SetAction(parse =>
+        {
+            var stdout = parse.InvocationConfiguration.Output;
+            var stderr = parse.InvocationConfiguration.Error;
+            try
+            {
+                string? targetText = parse.GetValue(target);
+                bool noTarget = string.Equals(targetText, "none", StringComparison.OrdinalIgnoreCase);
+                double? targetValue = null;
+                if (targetText is not null && !noTarget)
+                {
+                    targetValue = double.TryParse(targetText, NumberStyles.Float, CultureInfo.InvariantCulture, out double t)
+                        ? t
+                        : throw new ArgumentException($"--target takes a number or 'none', got '{targetText}'.");
+                }
+
+                var request = new TrainRequest
+                {
+                    Algorithm = parse.GetValue(algo),
+                    EnvId = parse.GetValue(env),
+                    Preset = parse.GetValue(preset),
+                    Seed = parse.GetValue(seed),
+                    TotalSteps = parse.GetValue(totalSteps),
+                    Target = targetValue,
+                    NoTarget = noTarget,
+                    EvalEpisodes = parse.GetValue(evalEpisodes),
+                    Overrides = parse.GetValue(set) ?? [],
+                    OutputDirectory = parse.GetValue(output),
+                    ResumeDirectory = parse.GetValue(resume),
+                    Plain = parse.GetValue(plain),
+                };
+                return TrainJob.Run(request, stdout, stderr);
+            }
+            catch (ArgumentException ex)
+            {
+                stderr.WriteLine($"error: {ex.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+}
