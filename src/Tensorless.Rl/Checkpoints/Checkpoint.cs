@@ -141,6 +141,13 @@ public static class Checkpoint
             throw new InvalidDataException($"{modelPath}: checkpoint id '{modelId}' differs from {ConfigFileName}'s '{config.CheckpointId}'; the two files come from different saves.");
         }
 
+        model.Metadata.TryGetValue("algo", out string? modelAlgo);
+        model.Metadata.TryGetValue("env_id", out string? modelEnv);
+        if (modelAlgo != config.Algo || modelEnv != config.EnvId)
+        {
+            throw new InvalidDataException($"{modelPath}: saved by {modelAlgo} on {modelEnv}, but {ConfigFileName} says {config.Algo} on {config.EnvId}.");
+        }
+
         return (config, model);
     }
 
