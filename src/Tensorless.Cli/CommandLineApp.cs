@@ -10,6 +10,7 @@ internal static class CommandLineApp
         var root = new RootCommand("Tensorless: on-policy actor-critic reinforcement learning in pure C#.");
         root.Add(Commands.EnvCommand.Create());
         root.Add(Commands.TrainCommand.Create());
+        root.Add(Commands.EvalCommand.Create());
         var config = new InvocationConfiguration
         {
             Output = stdout ?? Console.Out,

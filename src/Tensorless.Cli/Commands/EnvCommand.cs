@@ -61,7 +61,7 @@ internal static class EnvCommand
             }
             catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
             {
-                error.WriteLine($"error: {ex.Message}");
+                error.WriteLine(CliErrors.Describe(ex));
                 return 1;
             }
         });

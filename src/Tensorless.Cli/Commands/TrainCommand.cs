@@ -63,7 +63,7 @@ internal static class TrainCommand
             }
             catch (ArgumentException ex)
             {
-                stderr.WriteLine($"error: {ex.Message}");
+                stderr.WriteLine(CliErrors.Describe(ex));
                 return 2;
             }
         });

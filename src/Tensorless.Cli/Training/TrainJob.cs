@@ -46,7 +46,7 @@ internal static class TrainJob
         }
         catch (TrainingDivergedException ex)
         {
-            stderr.WriteLine($"error: {ex.Message}");
+            stderr.WriteLine(CliErrors.Describe(ex));
             RunSummary.Write(outDir, "diverged", setup.AlgorithmName, setup.EnvId, setup.Preset, setup.Seed, setup.NumEnvs, learner.Progress, setup.Target, null, ex.Message);
             return 3;
         }
