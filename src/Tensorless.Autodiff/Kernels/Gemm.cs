@@ -137,6 +137,11 @@ public static class Gemm
                         Kernel1x8(ref ra, rowStride, depthStride, ref rb, ref rc, i, j, p0, kc, n);
                     }
 
+                    for (; j + 4 <= n; j += 4)
+                    {
+                        Kernel1x4(ref ra, rowStride, depthStride, ref rb, ref rc, i, j, p0, kc, n);
+                    }
+
                     if (j < n)
                     {
                         ScalarBlock(ref ra, rowStride, depthStride, ref rb, ref rc, i, 1, j, n - j, p0, kc, n);
@@ -216,6 +221,18 @@ public static class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel1x4(ref double ra, int rs, int ds, ref double rb, ref double rc, int i, int j, int p0, int kc, int n)
+    {
+        var c0 = Vector256<double>.Zero;
+        for (int p = p0; p < p0 + kc; p++)
+        {
+            c0 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref ra, i * rs + p * ds)), Vector256.LoadUnsafe(ref Unsafe.Add(ref rb, p * n + j)), c0);
+        }
+
+        AddStore(ref Unsafe.Add(ref rc, i * n + j), c0);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddStore(ref double dst, Vector256<double> v0, Vector256<double> v1)
     {
         (Vector256.LoadUnsafe(ref dst) + v0).StoreUnsafe(ref dst);
@@ -242,9 +259,22 @@ public static class Gemm
         }
     }
 
-    /// <summary>C[i, j] (+)= dot(A[i, :], B[j, :]) over contiguous rows of length k.</summary>
+    /// <summary>
+    /// C[i, j] (+)= dot(A[i, :], B[j, :]). With 4 or more output columns, B is first packed as B^T [k x n] into a per-thread
+    /// scratch panel (k n copies against m n k multiply-adds) so the register-blocked A*B kernel runs; skinny outputs
+    /// (n &lt; 4, such as a policy head with 2 logits or a value head with 1) take dot products along the contiguous k.
+    /// Either way the arithmetic for output (i, j) depends on k and n only, never on m: a row gives the same bits whether
+    /// it is evaluated alone or in a batch (the rollout, the truncation bootstrap and evaluation agree exactly).
+    /// </summary>
     private static void TransposeB(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n, bool accumulate, bool vectorized)
     {
+        if (vectorized && n >= 4 && k > 0)
+        {
+            var packed = PackTransposed(b, n, k);
+            StridedA(a, rowStride: k, depthStride: 1, packed, c, m, k, n, accumulate, vectorized: true);
+            return;
+        }
+
         ref double ra = ref MemoryMarshal.GetReference(a);
         ref double rb = ref MemoryMarshal.GetReference(b);
         ref double rc = ref MemoryMarshal.GetReference(c);
@@ -267,6 +297,13 @@ public static class Gemm
                         crow = d0; Unsafe.Add(ref crow, 1) = d1; Unsafe.Add(ref crow, 2) = d2; Unsafe.Add(ref crow, 3) = d3;
                     }
                 }
+
+                for (; j < n; j++)
+                {
+                    double d = Dot1x1(ref arow, ref Unsafe.Add(ref rb, j * k), k);
+                    ref double cij = ref Unsafe.Add(ref rc, i * n + j);
+                    cij = accumulate ? cij + d : d;
+                }
             }
 
             for (; j < n; j++)
@@ -282,6 +319,50 @@ public static class Gemm
                 cij = accumulate ? cij + sum : sum;
             }
         }
+    }
+
+    [ThreadStatic]
+    private static double[]? t_packed;
+
+    /// <summary>Copies B [n x k] into a per-thread scratch panel as B^T [k x n]; the panel grows once and is then reused.</summary>
+    private static ReadOnlySpan<double> PackTransposed(ReadOnlySpan<double> b, int n, int k)
+    {
+        int size = n * k;
+        var panel = t_packed;
+        if (panel is null || panel.Length < size)
+        {
+            panel = t_packed = new double[Math.Max(size, 4096)];
+        }
+
+        for (int j = 0; j < n; j++)
+        {
+            var row = b.Slice(j * k, k);
+            for (int p = 0; p < k; p++)
+            {
+                panel[p * n + j] = row[p];
+            }
+        }
+
+        return panel.AsSpan(0, size);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Dot1x1(ref double arow, ref double brow, int k)
+    {
+        var s = Vector256<double>.Zero;
+        int p = 0;
+        for (; p + 4 <= k; p += 4)
+        {
+            s = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref arow, (nuint)p), Vector256.LoadUnsafe(ref brow, (nuint)p), s);
+        }
+
+        double d = Vector256.Sum(s);
+        for (; p < k; p++)
+        {
+            d += Unsafe.Add(ref arow, p) * Unsafe.Add(ref brow, p);
+        }
+
+        return d;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -84,6 +84,30 @@ public class GemmTests
     }
 
     [Fact]
+    public void MatMulAndTransposeB_RowAloneOrInBatch_SameBits() =>
+        Gradients.GradientCheck.ForAll(Dims, d =>
+        {
+            int m = d.M + 1;
+            var rng = new Xoshiro256(d.Seed);
+            var a = new double[m * d.K];
+            var b = new double[d.K * d.N];
+            rng.FillUniform(a, -1, 1);
+            rng.FillUniform(b, -1, 1);
+            var batchAb = new double[m * d.N];
+            var batchAbt = new double[m * d.N];
+            Gemm.MatMul(a, b, batchAb, m, d.K, d.N);
+            Gemm.MatMulTransposeB(a, b, batchAbt, m, d.K, d.N);
+            var row = new double[d.N];
+            for (int i = 0; i < m; i++)
+            {
+                Gemm.MatMul(a.AsSpan(i * d.K, d.K), b, row, 1, d.K, d.N);
+                Assert.Equal(batchAb.AsSpan(i * d.N, d.N).ToArray(), row);
+                Gemm.MatMulTransposeB(a.AsSpan(i * d.K, d.K), b, row, 1, d.K, d.N);
+                Assert.Equal(batchAbt.AsSpan(i * d.N, d.N).ToArray(), row);
+            }
+        });
+
+    [Fact]
     public void MatMul_SpanTooShort_NamesSizes()
     {
         var ex = Assert.Throws<ArgumentException>(() => Gemm.MatMul(new double[5], new double[6], new double[4], 2, 3, 2));
