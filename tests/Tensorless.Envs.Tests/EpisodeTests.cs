@@ -272,18 +272,8 @@ public sealed class EpisodeTests
             var term = new bool[16];
             var trunc = new bool[16];
             vec.Reset(obs);
-            for (int t = 0; t < 20; t++)
-            {
-                vec.Step(actions, obs, rewards, term, trunc);
-            }
-
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int t = 0; t < 100; t++)
-            {
-                vec.Step(actions, obs, rewards, term, trunc);
-            }
-
-            Assert.True(GC.GetAllocatedBytesForCurrentThread() == before, $"{spec.Id} allocated during Step (auto-resets included)");
+            long allocated = Tensorless.Tests.AllocationProbe.SteadyStateBytes(() => vec.Step(actions, obs, rewards, term, trunc));
+            Assert.True(allocated == 0, $"{spec.Id} allocated {allocated} bytes during Step (auto-resets included)");
         }
     }
 }
