@@ -1,0 +1,50 @@
+using Tensorless.Envs;
+using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Checkpoints;
+using Tensorless.Rl.Training;
+
+namespace Tensorless.Rl.Tests.Docs;
+
+/// <summary>The library tour in README.md, kept compiling and working (with a small budget so it runs in CI).</summary>
+public sealed class ReadmeTourTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tensorless-readme-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ReadmeTour_TrainSaveLoadAct_Runs()
+    {
+        // --- as in README.md ---
+        var env = Gym.MakeVector("CartPole-v1", numEnvs: 8, seed: 1);
+        var agent = new Ppo(env, PpoOptions.Preset("ppo-cartpole") with { Seed = 1 });
+        agent.Learn(totalSteps: 4_096, new StopOnReward(475));
+        agent.Save(_dir);
+
+        var policy = TrainedPolicy.Load(_dir);
+        var single = Gym.Make("CartPole-v1");
+        var obs = single.Reset(seed: 7);
+        int steps = 0;
+        while (true)
+        {
+            var step = single.Step(policy.Act(obs, deterministic: true));
+            steps++;
+            if (step.Terminated || step.Truncated)
+            {
+                break;
+            }
+
+            obs = step.Observation;
+        }
+        // --- end ---
+
+        Assert.InRange(steps, 1, 500);
+        Assert.Equal(4_096, agent.Learner.Progress.EnvSteps);
+    }
+}
