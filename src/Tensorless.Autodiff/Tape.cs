@@ -121,8 +121,9 @@ public sealed partial class Tape
     }
 
     /// <summary>Allocates an op's output; it requires a gradient only when recording and some input does.</summary>
+    /// <remarks>Every op writes all of its output, so the values are not cleared first.</remarks>
     private Tensor Output(int rows, int cols, bool anyInputRequiresGrad) =>
-        Workspace.Allocate(rows, cols, withGrad: IsRecording && anyInputRequiresGrad);
+        Workspace.Allocate(rows, cols, withGrad: IsRecording && anyInputRequiresGrad, zeroValues: false);
 
     /// <summary>Appends a node for <paramref name="output"/> when it takes part in differentiation.</summary>
     private void Record(OpKind op, Tensor output, Tensor? a, Tensor? b = null, Tensor? c = null, Tensor? d = null, double s0 = 0, double s1 = 0)

@@ -106,6 +106,21 @@ public sealed class Tensor
         TapeVersion = 0;
     }
 
+    /// <summary>
+    /// Makes this tensor read and write the values of <paramref name="source"/> (same shape) while keeping its own gradient
+    /// buffer: the basis of data-parallel replicas, which share weights but accumulate gradients separately.
+    /// </summary>
+    internal void ShareValues(Tensor source)
+    {
+        if (source.Rows != Rows || source.Cols != Cols)
+        {
+            throw new ArgumentException($"Cannot share values of a {source.ShapeText} tensor with a {ShapeText} one.", nameof(source));
+        }
+
+        _data = source._data;
+        _offset = source._offset;
+    }
+
     /// <summary>Zeroes the gradient buffer, if any.</summary>
     public void ZeroGrad()
     {

@@ -34,12 +34,23 @@ public sealed class Workspace
 
     /// <summary>Returns a rows x cols tensor whose values are zero; with <paramref name="withGrad"/> it has a zeroed gradient.</summary>
     /// <exception cref="ArgumentException">A dimension is not positive.</exception>
-    public Tensor Allocate(int rows, int cols, bool withGrad = false)
+    public Tensor Allocate(int rows, int cols, bool withGrad = false) => Allocate(rows, cols, withGrad, zeroValues: true);
+
+    /// <summary>
+    /// Like <see cref="Allocate(int, int, bool)"/>, but with <paramref name="zeroValues"/> false the values keep whatever an
+    /// earlier step left there: for op outputs that are written in full, so the arena is not cleared twice. Gradients are
+    /// always zeroed, since backward rules add into them.
+    /// </summary>
+    internal Tensor Allocate(int rows, int cols, bool withGrad, bool zeroValues)
     {
         Tensor.CheckShape(rows, cols);
         int length = rows * cols;
         var (data, offset) = Take(length);
-        data.AsSpan(offset, length).Clear();
+        if (zeroValues)
+        {
+            data.AsSpan(offset, length).Clear();
+        }
+
         double[]? grad = null;
         int gradOffset = 0;
         if (withGrad)

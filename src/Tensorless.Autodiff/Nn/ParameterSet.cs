@@ -186,6 +186,32 @@ public sealed class ParameterSet : IReadOnlyList<Parameter>
         }
     }
 
+    /// <summary>
+    /// Ties every parameter of this set to the same-named parameter of <paramref name="source"/>: it then reads and writes
+    /// the source's values but keeps its own gradient buffer. A module built twice from the same options and tied this
+    /// way is a data-parallel replica: another thread can run forward and backward on it, and its gradients are added to
+    /// the source's before the optimizer steps.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is missing from <paramref name="source"/> or the shapes differ.</exception>
+    public void ShareValuesWith(ParameterSet source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.Count != Count)
+        {
+            throw new ArgumentException($"Cannot tie {Count} parameters to a set of {source.Count}.", nameof(source));
+        }
+
+        foreach (var p in _items)
+        {
+            if (!source.TryGet(p.Name, out var s))
+            {
+                throw new ArgumentException($"Parameter '{p.Name}' has no counterpart in the source set.", nameof(source));
+            }
+
+            p.Value.ShareValues(s.Value);
+        }
+    }
+
     /// <summary>An allocation-free enumerator over the parameters in order.</summary>
     public List<Parameter>.Enumerator GetEnumerator() => _items.GetEnumerator();
 

@@ -23,10 +23,11 @@ internal static class TrainCommand
         var set = new Option<string[]>("--set") { Description = "Override an option: key=value, e.g. --set learning_rate=3e-4 --set policy.hidden_sizes=[128,128]. Repeatable.", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string?>("--out") { Description = "Run directory (default runs/<algo>-<env>-seed<seed>)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this directory (to --total-steps)." };
+        var threads = new Option<int?>("--threads") { Description = "Threads that share each gradient computation (default 2, or 1 on a one-core machine); a seed gives the same result for a given thread count." };
         var plain = new Option<bool>("--plain") { Description = "Print a progress line every 2 s instead of a live bar." };
         var command = new Command("train", "Train an actor-critic agent and write summary.json, metrics.csv/.jsonl, model.safetensors, config.json and curve.svg.")
         {
-            algo, env, preset, seed, totalSteps, target, evalEpisodes, set, output, resume, plain,
+            algo, env, preset, seed, totalSteps, target, evalEpisodes, set, output, resume, threads, plain,
         };
         command.SetAction(parse =>
         {
@@ -57,6 +58,7 @@ internal static class TrainCommand
                     Overrides = parse.GetValue(set) ?? [],
                     OutputDirectory = parse.GetValue(output),
                     ResumeDirectory = parse.GetValue(resume),
+                    Threads = parse.GetValue(threads),
                     Plain = parse.GetValue(plain),
                 };
                 return TrainJob.Run(request, stdout, stderr);

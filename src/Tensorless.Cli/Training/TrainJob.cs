@@ -17,11 +17,12 @@ internal static class TrainJob
     public static int Run(TrainRequest request, TextWriter stdout, TextWriter stderr)
     {
         var (agent, setup, resumed) = Build(request);
+        using var owned = agent;
         var learner = agent.Learner;
         string outDir = setup.OutputDirectory;
         Directory.CreateDirectory(outDir);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Training {setup.AlgorithmName.ToUpperInvariant()} on {setup.EnvId} ({setup.NumEnvs} envs, seed {setup.Seed}{(setup.Preset is null ? "" : $", preset {setup.Preset}")}) " +
+            $"Training {setup.AlgorithmName.ToUpperInvariant()} on {setup.EnvId} ({setup.NumEnvs} envs, seed {setup.Seed}, {setup.Threads} thread{(setup.Threads == 1 ? "" : "s")}{(setup.Preset is null ? "" : $", preset {setup.Preset}")}) " +
             $"for up to {setup.TotalSteps:N0} steps{(setup.Target is double t ? $", stopping at mean return {t} over 100 episodes" : "")}{(resumed ? $", resumed at {learner.Progress.EnvSteps:N0} steps" : "")}."));
         stdout.WriteLine($"Run directory: {Path.GetFullPath(outDir)}");
 
@@ -77,9 +78,9 @@ internal static class TrainJob
     {
         if (request.ResumeDirectory is string resumeDir)
         {
-            if (request.Overrides.Count > 0 || request.Preset is not null || request.Algorithm is not null || request.EnvId is not null || request.Seed is not null)
+            if (request.Overrides.Count > 0 || request.Preset is not null || request.Algorithm is not null || request.EnvId is not null || request.Seed is not null || request.Threads is not null)
             {
-                throw new ArgumentException("--resume continues a saved run with its own algorithm, env, seed and options; drop --algo, --env, --preset, --seed and --set.");
+                throw new ArgumentException("--resume continues a saved run with its own algorithm, env, seed, thread count and options; drop --algo, --env, --preset, --seed, --threads and --set.");
             }
 
             var resumed = Checkpoint.Resume(resumeDir);

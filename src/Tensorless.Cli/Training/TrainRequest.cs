@@ -36,6 +36,9 @@ internal sealed record TrainRequest
     /// <summary>A run directory to resume from, or null.</summary>
     public string? ResumeDirectory { get; init; }
 
+    /// <summary>Threads for the gradient computation; null keeps the options' value (1).</summary>
+    public int? Threads { get; init; }
+
     /// <summary>Print one line per update instead of a live progress bar.</summary>
     public bool Plain { get; init; }
 }

@@ -22,8 +22,17 @@ internal sealed record TrainSetup(
     /// <summary>The default budget of <c>tensorless train</c> without a preset (the issue: solved or 500k steps).</summary>
     public const long DefaultTotalSteps = 500_000;
 
+    /// <summary>
+    /// Threads of the gradient computation when <c>--threads</c> is not given: two where the machine has them (the
+    /// data-parallel update is about 1.8x faster at a 256-row minibatch), one otherwise.
+    /// </summary>
+    public static int DefaultThreads => Math.Min(2, Environment.ProcessorCount);
+
     /// <summary>The seed of the run.</summary>
     public ulong Seed => Ppo?.Seed ?? A2c!.Seed;
+
+    /// <summary>Threads of the gradient computation.</summary>
+    public int Threads => Ppo?.Threads ?? A2c!.Threads;
 
     /// <summary>Number of envs of the run.</summary>
     public int NumEnvs => Ppo?.NumEnvs ?? A2c!.NumEnvs;
@@ -50,6 +59,11 @@ internal sealed record TrainSetup(
             throw new ArgumentException($"--total-steps must be positive, got {steps}.");
         }
 
+        if (request.Threads is int t0 && t0 < 1)
+        {
+            throw new ArgumentException($"--threads must be at least 1, got {t0}.");
+        }
+
         if (request.EvalEpisodes < 0)
         {
             throw new ArgumentException($"--eval-episodes must be 0 or more, got {request.EvalEpisodes}.");
@@ -72,6 +86,8 @@ internal sealed record TrainSetup(
                 ppo = ppo with { Seed = s };
             }
 
+            ppo = ppo with { Threads = request.Threads ?? DefaultThreads };
+
             ppo.Validate();
         }
         else
@@ -81,6 +97,8 @@ internal sealed record TrainSetup(
             {
                 a2c = a2c with { Seed = s };
             }
+
+            a2c = a2c with { Threads = request.Threads ?? DefaultThreads };
 
             a2c.Validate();
         }

@@ -12,16 +12,16 @@ namespace Tensorless.Rl.Algorithms;
 /// and global-norm clipping. With <see cref="A2cOptions.TrainValueIterations"/> &gt; 0 the A2C seed's variant runs: the
 /// policy step uses the policy term alone and a separate optimizer fits the value network for that many full-batch steps.
 /// </summary>
-public sealed class A2c : IOnPolicyAlgorithm
+public sealed class A2c : IOnPolicyAlgorithm, IDisposable
 {
     private readonly OnPolicyLearner _learner;
     private readonly IOptimizer _optimizer;
-    private readonly IOptimizer? _valueOptimizer;
-    private readonly Tape _tape = new();
+    private readonly DataParallelRunner _runner;
+    private readonly DataParallelRunner.ChunkLoss _chunkLoss;
+    private readonly ValueFit? _valueFit;
     private readonly Minibatch _batch;
     private readonly int[] _indices;
     private readonly Parameter[] _policyParameters;
-    private readonly Parameter[] _valueParameters;
 
     /// <summary>Builds A2C on <paramref name="env"/>; the options are validated first.</summary>
     /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
@@ -41,16 +41,19 @@ public sealed class A2c : IOnPolicyAlgorithm
             throw new ArgumentException("TrainValueIterations needs separate actor and critic networks; set Policy.SharedTrunk to false.", nameof(options));
         }
 
+        _runner = new DataParallelRunner(policy, options.Threads);
+        _chunkLoss = ChunkLoss;
         _policyParameters = separateValue ? [.. policy.ActorParameters] : [.. policy.Parameters];
-        _valueParameters = [.. policy.CriticParameters];
         _optimizer = OptimizerFactory.Create(options.Optimizer, _policyParameters, options.LearningRate, options.OptimizerEps, options.RmsPropAlpha);
+        _batch = new Minibatch(options.BatchSize, env.ObservationSize, env.ActionSize);
         if (separateValue)
         {
-            _valueOptimizer = OptimizerFactory.Create(options.Optimizer, _valueParameters,
+            Parameter[] valueParameters = [.. policy.CriticParameters];
+            var valueOptimizer = OptimizerFactory.Create(options.Optimizer, valueParameters,
                 options.ValueLearningRate ?? options.LearningRate, options.OptimizerEps, options.RmsPropAlpha);
+            _valueFit = new ValueFit(_runner, valueOptimizer, valueParameters, _batch);
         }
 
-        _batch = new Minibatch(options.BatchSize, env.ObservationSize, env.ActionSize);
         _indices = new int[options.BatchSize];
         for (int i = 0; i < _indices.Length; i++)
         {
@@ -78,82 +81,69 @@ public sealed class A2c : IOnPolicyAlgorithm
 
     /// <inheritdoc />
     public IReadOnlyList<(string Name, IOptimizer Optimizer)> Optimizers =>
-        _valueOptimizer is null ? [("optimizer", _optimizer)] : [("optimizer", _optimizer), ("value_optimizer", _valueOptimizer)];
+        _valueFit is null ? [("optimizer", _optimizer)] : [("optimizer", _optimizer), ("value_optimizer", _valueFit.Optimizer)];
 
     /// <inheritdoc />
     public TrainingProgress Learn(long totalSteps, params ITrainingCallback[] callbacks) => _learner.Learn(totalSteps, callbacks);
+
+    /// <summary>Stops the update threads, if any.</summary>
+    public void Dispose() => _runner.Dispose();
 
     private bool Update(double progressRemaining, MetricsRecord metrics)
     {
         var o = Options;
         double lr = o.LearningRateSchedule.Evaluate(o.LearningRate, progressRemaining);
         _optimizer.LearningRate = lr;
-        bool separateValue = _valueOptimizer is not null;
         _batch.Load(_learner.Buffer, _indices);
         if (o.NormalizeAdvantage)
         {
             _batch.NormalizeAdvantages();
         }
 
-        _tape.Reset();
-        var eval = Policy.Evaluate(_tape, _batch.Observations, _batch.Actions, withValue: !separateValue);
-        // policy gradient loss -mean(A log pi): the advantages are data, so only log pi is differentiated
-        var policyLoss = _tape.Scale(_tape.Mean(_tape.Mul(eval.LogProb, _batch.Advantages)), -1.0);
-        var entropy = _tape.Mean(eval.Entropy);
-        var loss = _tape.Sub(policyLoss, _tape.Scale(entropy, o.EntCoef));
-        var diagnostics = new UpdateDiagnostics();
-        double valueLoss = double.NaN;
-        if (!separateValue)
-        {
-            var vloss = _tape.Mse(eval.Value!, _batch.Returns);
-            valueLoss = vloss.Data[0];
-            loss = _tape.Add(loss, _tape.Scale(vloss, o.VfCoef));
-        }
-
-        _learner.EnsureFinite(loss.Data[0], "the A2C loss");
-        _optimizer.ZeroGrad();
-        _tape.Backward(loss);
+        var stats = _runner.Run(_batch.Size, _chunkLoss);
+        _learner.EnsureFinite(stats.Loss, "the A2C loss");
         if (o.MaxGradNorm is double maxNorm)
         {
             GradientClipping.ClipByGlobalNorm(_policyParameters, maxNorm);
         }
 
         _optimizer.Step();
-        diagnostics.AddPolicy(policyLoss.Data[0], entropy.Data[0], double.NaN, double.NaN);
-        if (!separateValue)
+        double valueLoss = stats.ValueLoss;
+        if (_valueFit is not null)
         {
-            diagnostics.AddValue(valueLoss);
-        }
-        else
-        {
-            FitValue(ref diagnostics, lr);
+            // the value step size follows the policy's schedule
+            double valueLr = (o.ValueLearningRate ?? o.LearningRate) * (o.LearningRate > 0 ? lr / o.LearningRate : 1.0);
+            valueLoss = _valueFit.Fit(o.TrainValueIterations, valueLr, o.MaxGradNorm, _learner);
         }
 
-        diagnostics.WriteTo(metrics);
+        metrics.Set(MetricNames.PolicyLoss, stats.PolicyLoss);
+        metrics.Set(MetricNames.Entropy, stats.Entropy);
+        metrics.Set(MetricNames.ValueLoss, valueLoss);
         metrics.Set(MetricNames.LearningRate, lr);
         return true;
     }
 
-    /// <summary>The seed's separate critic fit: <see cref="A2cOptions.TrainValueIterations"/> full-batch MSE steps.</summary>
-    private void FitValue(ref UpdateDiagnostics diagnostics, double policyLr)
+    /// <summary>One chunk of the batch: <c>-mean(A log pi) - EntCoef mean(H)</c>, plus <c>VfCoef MSE</c> unless fitted separately.</summary>
+    private Tensor ChunkLoss(Tape tape, ActorCriticPolicy policy, int start, int count, double weight, ref UpdateStats stats)
     {
-        var o = Options;
-        double baseRate = o.ValueLearningRate ?? o.LearningRate;
-        _valueOptimizer!.LearningRate = o.LearningRate > 0 ? baseRate * (policyLr / o.LearningRate) : baseRate;
-        for (int it = 0; it < o.TrainValueIterations; it++)
+        var (obs, actions) = _batch.Inputs(tape, start, count);
+        var advantages = Minibatch.Rows(tape, _batch.Advantages, start, count);
+        bool withValue = _valueFit is null;
+        var eval = policy.Evaluate(tape, obs, actions, withValue);
+        // the advantages are data, so only log pi is differentiated
+        var policyLoss = tape.Scale(tape.Mean(tape.Mul(eval.LogProb, advantages)), -1.0);
+        var entropy = tape.Mean(eval.Entropy);
+        var loss = tape.Sub(policyLoss, tape.Scale(entropy, Options.EntCoef));
+        if (withValue)
         {
-            _tape.Reset();
-            var loss = _tape.Mse(Policy.Value(_tape, _batch.Observations), _batch.Returns);
-            _learner.EnsureFinite(loss.Data[0], "the value loss");
-            _valueOptimizer.ZeroGrad();
-            _tape.Backward(loss);
-            if (o.MaxGradNorm is double maxNorm)
-            {
-                GradientClipping.ClipByGlobalNorm(_valueParameters, maxNorm);
-            }
-
-            _valueOptimizer.Step();
-            diagnostics.AddValue(loss.Data[0]);
+            var valueLoss = tape.Mse(eval.Value!, Minibatch.Rows(tape, _batch.Returns, start, count));
+            loss = tape.Add(loss, tape.Scale(valueLoss, Options.VfCoef));
+            stats.ValueLoss += weight * valueLoss.Data[0];
         }
+
+        stats.Loss += weight * loss.Data[0];
+        stats.PolicyLoss += weight * policyLoss.Data[0];
+        stats.Entropy += weight * entropy.Data[0];
+        return tape.Scale(loss, weight);
     }
 }

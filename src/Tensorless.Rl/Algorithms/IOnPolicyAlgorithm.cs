@@ -5,7 +5,7 @@ using Tensorless.Rl.Training;
 namespace Tensorless.Rl.Algorithms;
 
 /// <summary>An on-policy actor-critic learner (A2C, PPO): shared rollout machinery, its own update.</summary>
-public interface IOnPolicyAlgorithm
+public interface IOnPolicyAlgorithm : IDisposable
 {
     /// <summary>Short lower-case name: <c>a2c</c>, <c>ppo</c>.</summary>
     string Algorithm { get; }

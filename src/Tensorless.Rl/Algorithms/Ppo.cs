@@ -13,21 +13,22 @@ namespace Tensorless.Rl.Algorithms;
 /// optional early stop once approx KL passes <see cref="PpoOptions.TargetKl"/>. With
 /// <see cref="PpoOptions.TrainValueIterations"/> &gt; 0 the PPO seed's variant runs instead: the policy loss alone drives
 /// the actor and a separate optimizer fits the value network for that many full-batch steps.
+/// Each minibatch's gradient is computed in cache-sized chunks, on <see cref="PpoOptions.Threads"/> threads.
 /// </summary>
-public sealed class Ppo : IOnPolicyAlgorithm
+public sealed class Ppo : IOnPolicyAlgorithm, IDisposable
 {
     private readonly OnPolicyLearner _learner;
     private readonly IOptimizer _optimizer;
-    private readonly IOptimizer? _valueOptimizer;
-    private readonly Tape _tape = new();
+    private readonly DataParallelRunner _runner;
+    private readonly DataParallelRunner.ChunkLoss _chunkLoss;
+    private readonly ValueFit? _valueFit;
     private readonly Minibatch _minibatch;
-    private readonly Minibatch? _fullBatch;
     private readonly int[] _indices;
     private readonly Parameter[] _policyParameters;
-    private readonly Parameter[] _valueParameters;
+    private double _clip;
 
     /// <summary>Builds PPO on <paramref name="env"/>; the options are validated first.</summary>
-    /// <exception cref="ArgumentException">An option is invalid (the message names it), or the options' env count differs from the env's.</exception>
+    /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
     public Ppo(IVectorEnv env, PpoOptions options)
     {
         ArgumentNullException.ThrowIfNull(env);
@@ -45,14 +46,16 @@ public sealed class Ppo : IOnPolicyAlgorithm
             throw new ArgumentException("TrainValueIterations needs separate actor and critic networks; set Policy.SharedTrunk to false.", nameof(options));
         }
 
+        _runner = new DataParallelRunner(policy, options.Threads);
+        _chunkLoss = ChunkLoss;
         _policyParameters = separateValue ? [.. policy.ActorParameters] : [.. policy.Parameters];
-        _valueParameters = [.. policy.CriticParameters];
         _optimizer = OptimizerFactory.Create(options.Optimizer, _policyParameters, options.LearningRate, options.OptimizerEps, options.RmsPropAlpha);
         if (separateValue)
         {
-            _valueOptimizer = OptimizerFactory.Create(options.Optimizer, _valueParameters,
+            Parameter[] valueParameters = [.. policy.CriticParameters];
+            var valueOptimizer = OptimizerFactory.Create(options.Optimizer, valueParameters,
                 options.ValueLearningRate ?? options.LearningRate, options.OptimizerEps, options.RmsPropAlpha);
-            _fullBatch = new Minibatch(options.RolloutSize, env.ObservationSize, env.ActionSize);
+            _valueFit = new ValueFit(_runner, valueOptimizer, valueParameters, new Minibatch(options.RolloutSize, env.ObservationSize, env.ActionSize));
         }
 
         _minibatch = new Minibatch(options.BatchSize, env.ObservationSize, env.ActionSize);
@@ -79,7 +82,7 @@ public sealed class Ppo : IOnPolicyAlgorithm
 
     /// <inheritdoc />
     public IReadOnlyList<(string Name, IOptimizer Optimizer)> Optimizers =>
-        _valueOptimizer is null ? [("optimizer", _optimizer)] : [("optimizer", _optimizer), ("value_optimizer", _valueOptimizer)];
+        _valueFit is null ? [("optimizer", _optimizer)] : [("optimizer", _optimizer), ("value_optimizer", _valueFit.Optimizer)];
 
     /// <summary>The current penalty coefficient beta of the adaptive-KL objective.</summary>
     public double KlBeta { get; set; }
@@ -87,15 +90,18 @@ public sealed class Ppo : IOnPolicyAlgorithm
     /// <inheritdoc />
     public TrainingProgress Learn(long totalSteps, params ITrainingCallback[] callbacks) => _learner.Learn(totalSteps, callbacks);
 
+    /// <summary>Stops the update threads, if any.</summary>
+    public void Dispose() => _runner.Dispose();
+
     private bool Update(double progressRemaining, MetricsRecord metrics)
     {
         var o = Options;
         double lr = o.LearningRateSchedule.Evaluate(o.LearningRate, progressRemaining);
-        double clip = o.ClipRangeSchedule.Evaluate(o.ClipRange, progressRemaining);
+        _clip = o.ClipRangeSchedule.Evaluate(o.ClipRange, progressRemaining);
         _optimizer.LearningRate = lr;
         var buffer = _learner.Buffer;
-        var diagnostics = new UpdateDiagnostics();
-        bool separateValue = _valueOptimizer is not null;
+        var totals = default(UpdateStats);
+        int steps = 0;
         int epochsRun = 0;
         double lastEpochKl = 0;
         bool stop = false;
@@ -112,43 +118,25 @@ public sealed class Ppo : IOnPolicyAlgorithm
                     _minibatch.NormalizeAdvantages();
                 }
 
-                _tape.Reset();
-                var eval = Policy.Evaluate(_tape, _minibatch.Observations, _minibatch.Actions, withValue: !separateValue);
-                var (approxKl, clipFraction) = UpdateDiagnostics.RatioStatistics(eval.LogProb.Data, _minibatch.OldLogProbs.Data, clip);
-                if (o.TargetKl is double targetKl && approxKl > o.TargetKlFactor * targetKl)
+                var stats = _runner.Run(o.BatchSize, _chunkLoss);
+                if (o.TargetKl is double targetKl && stats.ApproxKl > o.TargetKlFactor * targetKl)
                 {
-                    // SB3 and the PPO seed stop the policy iterations once the new policy has moved too far
+                    // SB3 and the PPO seed stop the policy iterations once the new policy has moved too far; this
+                    // minibatch's gradient is dropped, as SB3 checks before its step
                     stop = true;
                     break;
                 }
 
-                var policyLoss = PolicyLoss(eval.LogProb, clip);
-                var entropy = _tape.Mean(eval.Entropy);
-                var loss = _tape.Sub(policyLoss, _tape.Scale(entropy, o.EntCoef));
-                double valueLoss = double.NaN;
-                if (!separateValue)
-                {
-                    var vloss = ValueLoss(eval.Value!, o.ClipRangeVf);
-                    valueLoss = vloss.Data[0];
-                    loss = _tape.Add(loss, _tape.Scale(vloss, o.VfCoef));
-                }
-
-                _learner.EnsureFinite(loss.Data[0], "the PPO loss");
-                _optimizer.ZeroGrad();
-                _tape.Backward(loss);
+                _learner.EnsureFinite(stats.Loss, "the PPO loss");
                 if (o.MaxGradNorm is double maxNorm)
                 {
                     GradientClipping.ClipByGlobalNorm(_policyParameters, maxNorm);
                 }
 
                 _optimizer.Step();
-                diagnostics.AddPolicy(policyLoss.Data[0], entropy.Data[0], approxKl, clipFraction);
-                if (!separateValue)
-                {
-                    diagnostics.AddValue(valueLoss);
-                }
-
-                epochKl += approxKl;
+                totals.Add(stats);
+                steps++;
+                epochKl += stats.ApproxKl;
                 batches++;
             }
 
@@ -164,14 +152,25 @@ public sealed class Ppo : IOnPolicyAlgorithm
             KlBeta = AdaptiveKlPenalty.NextBeta(KlBeta, lastEpochKl, o.KlTarget);
         }
 
-        if (separateValue)
+        double valueLoss = steps > 0 ? totals.ValueLoss / steps : double.NaN;
+        if (_valueFit is not null)
         {
-            FitValue(ref diagnostics, lr);
+            // the value step size follows the policy's schedule
+            double valueLr = (o.ValueLearningRate ?? o.LearningRate) * (o.LearningRate > 0 ? lr / o.LearningRate : 1.0);
+            valueLoss = _valueFit.Fit(o.TrainValueIterations, valueLr, o.MaxGradNorm, _learner);
         }
 
-        diagnostics.WriteTo(metrics);
+        if (steps > 0)
+        {
+            metrics.Set(MetricNames.PolicyLoss, totals.PolicyLoss / steps);
+            metrics.Set(MetricNames.Entropy, totals.Entropy / steps);
+            metrics.Set(MetricNames.ApproxKl, totals.ApproxKl / steps);
+            metrics.Set(MetricNames.ClipFraction, totals.ClipFraction / steps);
+        }
+
+        metrics.Set(MetricNames.ValueLoss, valueLoss);
         metrics.Set(MetricNames.LearningRate, lr);
-        metrics.Set("clip_range", clip);
+        metrics.Set("clip_range", _clip);
         metrics.Set("epochs", (long)epochsRun);
         if (o.PolicyObjective == PolicyObjective.AdaptiveKlPenalty)
         {
@@ -181,60 +180,78 @@ public sealed class Ppo : IOnPolicyAlgorithm
         return true;
     }
 
-    /// <summary>Clipped surrogate, or the adaptive-KL objective <c>-mean(r A) + beta mean(log pi_old - log pi)</c>.</summary>
-    private Tensor PolicyLoss(Tensor logProb, double clip)
-    {
-        if (Options.PolicyObjective == PolicyObjective.Clip)
-        {
-            return _tape.PpoClipLoss(logProb, _minibatch.OldLogProbs, _minibatch.Advantages, clip);
-        }
-
-        var ratio = _tape.Exp(_tape.Sub(logProb, _minibatch.OldLogProbs));
-        var surrogate = _tape.Mean(_tape.Mul(ratio, _minibatch.Advantages));
-        var kl = _tape.Mean(_tape.Sub(_minibatch.OldLogProbs, logProb));
-        return _tape.Sub(_tape.Scale(kl, KlBeta), surrogate);
-    }
-
-    /// <summary>MSE to the returns; with a clip range, SB3's clipped prediction <c>V_old + clamp(V - V_old, -c, c)</c>.</summary>
-    private Tensor ValueLoss(Tensor value, double? clipRangeVf)
-    {
-        if (clipRangeVf is double c)
-        {
-            var delta = _tape.Clamp(_tape.Sub(value, _minibatch.OldValues), -c, c);
-            value = _tape.Add(_minibatch.OldValues, delta);
-        }
-
-        return _tape.Mse(value, _minibatch.Returns);
-    }
-
-    /// <summary>The seed's separate critic fit: <see cref="PpoOptions.TrainValueIterations"/> full-batch MSE steps.</summary>
-    private void FitValue(ref UpdateDiagnostics diagnostics, double policyLr)
+    /// <summary>One chunk of a minibatch: policy term, entropy bonus and (unless fitted separately) the value term.</summary>
+    private Tensor ChunkLoss(Tape tape, ActorCriticPolicy policy, int start, int count, double weight, ref UpdateStats stats)
     {
         var o = Options;
-        var batch = _fullBatch!;
-        for (int i = 0; i < _indices.Length; i++)
+        var mb = _minibatch;
+        var (obs, actions) = mb.Inputs(tape, start, count);
+        var oldLogProbs = Minibatch.Rows(tape, mb.OldLogProbs, start, count);
+        var advantages = Minibatch.Rows(tape, mb.Advantages, start, count);
+        bool withValue = _valueFit is null;
+        var eval = policy.Evaluate(tape, obs, actions, withValue);
+        var (approxKl, clipFraction) = RatioStatistics(eval.LogProb.Data, oldLogProbs.Data, _clip);
+
+        Tensor policyLoss;
+        if (o.PolicyObjective == PolicyObjective.Clip)
         {
-            _indices[i] = i;
+            policyLoss = tape.PpoClipLoss(eval.LogProb, oldLogProbs, advantages, _clip);
+        }
+        else
+        {
+            // -mean(r A) + beta mean(log pi_old - log pi), the PPO paper's KL-penalty objective (section 4)
+            var ratio = tape.Exp(tape.Sub(eval.LogProb, oldLogProbs));
+            var surrogate = tape.Mean(tape.Mul(ratio, advantages));
+            var kl = tape.Mean(tape.Sub(oldLogProbs, eval.LogProb));
+            policyLoss = tape.Sub(tape.Scale(kl, KlBeta), surrogate);
         }
 
-        batch.Load(_learner.Buffer, _indices);
-        double baseRate = o.ValueLearningRate ?? o.LearningRate;
-        _valueOptimizer!.LearningRate = o.LearningRate > 0 ? baseRate * (policyLr / o.LearningRate) : baseRate;
-        for (int it = 0; it < o.TrainValueIterations; it++)
+        var entropy = tape.Mean(eval.Entropy);
+        var loss = tape.Sub(policyLoss, tape.Scale(entropy, o.EntCoef));
+        if (withValue)
         {
-            _tape.Reset();
-            var loss = _tape.Mse(Policy.Value(_tape, batch.Observations), batch.Returns);
-            _learner.EnsureFinite(loss.Data[0], "the value loss");
-            _valueOptimizer.ZeroGrad();
-            _tape.Backward(loss);
-            if (o.MaxGradNorm is double maxNorm)
+            var value = eval.Value!;
+            var returns = Minibatch.Rows(tape, mb.Returns, start, count);
+            if (o.ClipRangeVf is double c)
             {
-                GradientClipping.ClipByGlobalNorm(_valueParameters, maxNorm);
+                // SB3's clipped prediction V_old + clamp(V - V_old, -c, c)
+                var oldValues = Minibatch.Rows(tape, mb.OldValues, start, count);
+                value = tape.Add(oldValues, tape.Clamp(tape.Sub(value, oldValues), -c, c));
             }
 
-            _valueOptimizer.Step();
-            diagnostics.AddValue(loss.Data[0]);
+            var valueLoss = tape.Mse(value, returns);
+            loss = tape.Add(loss, tape.Scale(valueLoss, o.VfCoef));
+            stats.ValueLoss += weight * valueLoss.Data[0];
         }
+
+        stats.Loss += weight * loss.Data[0];
+        stats.PolicyLoss += weight * policyLoss.Data[0];
+        stats.Entropy += weight * entropy.Data[0];
+        stats.ApproxKl += weight * approxKl;
+        stats.ClipFraction += weight * clipFraction;
+        return tape.Scale(loss, weight);
+    }
+
+    /// <summary>
+    /// Approximate KL(old || new) by Schulman's low-variance estimator <c>mean((r - 1) - log r)</c> (as SB3 and CleanRL log
+    /// it) and the fraction of ratios outside [1 - clip, 1 + clip].
+    /// </summary>
+    internal static (double ApproxKl, double ClipFraction) RatioStatistics(ReadOnlySpan<double> logProb, ReadOnlySpan<double> oldLogProb, double clipRange)
+    {
+        double kl = 0;
+        int clipped = 0;
+        for (int i = 0; i < logProb.Length; i++)
+        {
+            double logRatio = logProb[i] - oldLogProb[i];
+            double ratio = Math.Exp(logRatio);
+            kl += ratio - 1.0 - logRatio;
+            if (Math.Abs(ratio - 1.0) > clipRange)
+            {
+                clipped++;
+            }
+        }
+
+        return (kl / logProb.Length, (double)clipped / logProb.Length);
     }
 
     /// <summary>Fisher-Yates shuffle of 0..n-1 from the learner's generator.</summary>

@@ -111,6 +111,13 @@ public sealed record PpoOptions
     /// <summary>Whether rewards pass through a <see cref="RewardScaler"/>. Default false.</summary>
     public bool NormalizeRewards { get; init; }
 
+    /// <summary>
+    /// Threads that share each gradient computation (data-parallel over the rows of a minibatch, see
+    /// <c>DataParallelRunner</c>). Results are bit-identical for a given seed and thread count, but differ in the last bits
+    /// between thread counts (the gradient is summed in another order). Default 1.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>Seed of the learner's random number generator (and of the env unless given separately). Default 1.</summary>
     public ulong Seed { get; init; } = 1;
 
@@ -129,6 +136,7 @@ public sealed record PpoOptions
     public void Validate()
     {
         OptionChecks.AtLeast(NumEnvs, 1, nameof(NumEnvs));
+        OptionChecks.AtLeast(Threads, 1, nameof(Threads));
         OptionChecks.AtLeast(NumSteps, 1, nameof(NumSteps));
         if ((long)NumEnvs * NumSteps > int.MaxValue)
         {

@@ -127,6 +127,17 @@ public sealed class ActorCriticPolicy : IModule
     public bool HasSeparateNetworks => _trunk is null;
 
     /// <summary>
+    /// A data-parallel replica: the same networks, reading and writing this policy's weights, with gradient buffers of its
+    /// own, so another thread can run forward and backward on it at the same time (see <see cref="Training.DataParallelRunner"/>).
+    /// </summary>
+    public ActorCriticPolicy CreateReplica()
+    {
+        var replica = new ActorCriticPolicy(ObservationSpace, ActionSpace, Options, new Xoshiro256(0));
+        replica.Parameters.ShareValuesWith(Parameters);
+        return replica;
+    }
+
+    /// <summary>
     /// Runs the policy on <paramref name="count"/> observations without recording: samples (or, with
     /// <paramref name="deterministic"/>, takes the mode of) an action per row and writes its log-probability and V(s).
     /// </summary>

@@ -46,6 +46,14 @@ public sealed class Minibatch
     public void Load(RolloutBuffer buffer, ReadOnlySpan<int> indices) =>
         buffer.Gather(indices, Observations.Data, Actions.Data, OldLogProbs.Data, Advantages.Data, Returns.Data, OldValues.Data);
 
+    /// <summary>Rows [start, start + count) as constants on <paramref name="tape"/>: observations and actions.</summary>
+    public (Tensor Observations, Tensor Actions) Inputs(Tape tape, int start, int count) =>
+        (Rows(tape, Observations, start, count), Rows(tape, Actions, start, count));
+
+    /// <summary>Rows [start, start + count) of one of this minibatch's tensors, copied onto <paramref name="tape"/> as a constant.</summary>
+    public static Tensor Rows(Tape tape, Tensor source, int start, int count) =>
+        tape.Constant(source.Data.Slice(start * source.Cols, count * source.Cols), count, source.Cols);
+
     /// <summary>
     /// Standardises the advantages to mean 0 and standard deviation 1 (unbiased std + 1e-8, as SB3); a single sample is
     /// left as it is, since its spread is undefined.

@@ -13,11 +13,13 @@ public class GemmTests
         from s in Gen.Choose(0, int.MaxValue)
         select (m, k, n, (ulong)s);
 
-    private delegate void Kernel(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n, bool accumulate);
+    private delegate void Kernel(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n, bool accumulate, GemmIsa isa);
+
+    private static readonly GemmIsa[] AllIsas = [GemmIsa.Scalar, GemmIsa.Avx2, GemmIsa.Avx512];
 
     [Fact]
     public void MatMul_RandomSizes_MatchesNaiveTripleLoop() =>
-        Check(Gemm.MatMul, Gemm.MatMulScalar, (a, b, m, k, n, i, j) =>
+        Check(Gemm.MatMul, (a, b, m, k, n, i, j) =>
         {
             double s = 0;
             for (int p = 0; p < k; p++)
@@ -30,7 +32,7 @@ public class GemmTests
 
     [Fact]
     public void MatMulTransposeA_RandomSizes_MatchesNaiveTripleLoop() =>
-        Check(Gemm.MatMulTransposeA, Gemm.MatMulTransposeAScalar, (a, b, m, k, n, i, j) =>
+        Check(Gemm.MatMulTransposeA, (a, b, m, k, n, i, j) =>
         {
             double s = 0;
             for (int p = 0; p < k; p++)
@@ -43,7 +45,7 @@ public class GemmTests
 
     [Fact]
     public void MatMulTransposeB_RandomSizes_MatchesNaiveTripleLoop() =>
-        Check(Gemm.MatMulTransposeB, Gemm.MatMulTransposeBScalar, (a, b, m, k, n, i, j) =>
+        Check(Gemm.MatMulTransposeB, (a, b, m, k, n, i, j) =>
         {
             double s = 0;
             for (int p = 0; p < k; p++)
@@ -118,7 +120,7 @@ public class GemmTests
     public void MatMul_NegativeDimension_Throws() =>
         Assert.Throws<ArgumentException>(() => Gemm.MatMul(new double[1], new double[1], new double[1], -1, 1, 1));
 
-    private static void Check(Kernel fast, Kernel scalar, Func<double[], double[], int, int, int, int, int, double> naive,
+    private static void Check(Kernel kernel, Func<double[], double[], int, int, int, int, int, double> naive,
         Func<(int M, int K, int N, ulong Seed), int> aRows, Func<(int M, int K, int N, ulong Seed), int> aCols,
         Func<(int M, int K, int N, ulong Seed), int> bRows, Func<(int M, int K, int N, ulong Seed), int> bCols) =>
         Gradients.GradientCheck.ForAll(Dims, d =>
@@ -130,12 +132,18 @@ public class GemmTests
             rng.FillUniform(b, -1, 1);
             var start = new double[d.M * d.N];
             rng.FillUniform(start, -1, 1);
-            foreach (var kernel in new[] { fast, scalar })
+            var fmaResults = new List<double[]>();
+            foreach (var isa in AllIsas)
             {
                 foreach (bool accumulate in new[] { false, true })
                 {
                     var c = (double[])start.Clone();
-                    kernel(a, b, c, d.M, d.K, d.N, accumulate);
+                    kernel(a, b, c, d.M, d.K, d.N, accumulate, isa);
+                    if (Gemm.Supported(isa) != GemmIsa.Scalar && accumulate)
+                    {
+                        fmaResults.Add(c);
+                    }
+
                     for (int i = 0; i < d.M; i++)
                     {
                         for (int j = 0; j < d.N; j++)
@@ -145,6 +153,12 @@ public class GemmTests
                         }
                     }
                 }
+            }
+
+            // every FMA path (AVX2, AVX-512 where present) computes the same chain: identical bits
+            foreach (var other in fmaResults)
+            {
+                Assert.Equal(fmaResults[0], other);
             }
         });
 }

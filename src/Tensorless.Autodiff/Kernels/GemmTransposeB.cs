@@ -1,0 +1,127 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Tensorless.Autodiff.Kernels;
+
+public static partial class Gemm
+{
+    [ThreadStatic]
+    private static double[]? t_packed;
+
+    /// <summary>
+    /// C[i, j] (+)= dot(A[i, :], B[j, :]). With 4 or more output columns B is packed as B^T [k x n] into a per-thread
+    /// scratch panel (k n copies against m n k multiply-adds) and the register-blocked A*B kernels run; skinny outputs
+    /// (n &lt; 4, such as a policy head with 2 logits or a value head with 1) take dot products along the contiguous k.
+    /// Either way the arithmetic for output (i, j) depends on k and n only, never on m.
+    /// </summary>
+    private static void TransposeB(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n, bool accumulate, GemmIsa isa)
+    {
+        if (isa != GemmIsa.Scalar && n >= 4 && k > 0 && m > 0)
+        {
+            var packed = PackTransposed(b, n, k);
+            StridedA(a, rowStride: k, depthStride: 1, packed, c, m, k, n, accumulate, isa);
+            return;
+        }
+
+        ref double ra = ref MemoryMarshal.GetReference(a);
+        ref double rb = ref MemoryMarshal.GetReference(b);
+        ref double rc = ref MemoryMarshal.GetReference(c);
+        bool dot = isa != GemmIsa.Scalar && k >= 4;
+        for (int i = 0; i < m; i++)
+        {
+            ref double arow = ref Unsafe.Add(ref ra, i * k);
+            for (int j = 0; j < n; j++)
+            {
+                ref double brow = ref Unsafe.Add(ref rb, j * k);
+                double d = dot ? Dot(ref arow, ref brow, k) : PlainDot(ref arow, ref brow, k);
+                ref double cij = ref Unsafe.Add(ref rc, i * n + j);
+                cij = accumulate ? cij + d : d;
+            }
+        }
+    }
+
+    /// <summary>Copies B [n x k] into a per-thread scratch panel as B^T [k x n] (4 x 4 register transposes); grows once, then reused.</summary>
+    private static ReadOnlySpan<double> PackTransposed(ReadOnlySpan<double> b, int n, int k)
+    {
+        int size = n * k;
+        var panel = t_packed;
+        if (panel is null || panel.Length < size)
+        {
+            panel = t_packed = new double[Math.Max(size, 4096)];
+        }
+
+        ref double src = ref MemoryMarshal.GetReference(b);
+        ref double dst = ref MemoryMarshal.GetArrayDataReference(panel);
+        int j = 0;
+        for (; j + 4 <= n; j += 4)
+        {
+            int p = 0;
+            for (; p + 4 <= k; p += 4)
+            {
+                var r0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, j * k + p));
+                var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (j + 1) * k + p));
+                var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (j + 2) * k + p));
+                var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (j + 3) * k + p));
+                var t0 = Avx.UnpackLow(r0, r1);
+                var t1 = Avx.UnpackHigh(r0, r1);
+                var t2 = Avx.UnpackLow(r2, r3);
+                var t3 = Avx.UnpackHigh(r2, r3);
+                Avx.Permute2x128(t0, t2, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, p * n + j));
+                Avx.Permute2x128(t1, t3, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, (p + 1) * n + j));
+                Avx.Permute2x128(t0, t2, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, (p + 2) * n + j));
+                Avx.Permute2x128(t1, t3, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, (p + 3) * n + j));
+            }
+
+            for (; p < k; p++)
+            {
+                for (int q = j; q < j + 4; q++)
+                {
+                    Unsafe.Add(ref dst, p * n + q) = Unsafe.Add(ref src, q * k + p);
+                }
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            for (int p = 0; p < k; p++)
+            {
+                Unsafe.Add(ref dst, p * n + j) = Unsafe.Add(ref src, j * k + p);
+            }
+        }
+
+        return panel.AsSpan(0, size);
+    }
+
+    /// <summary>Dot product along a contiguous k: four-lane FMA partial sums, then their sum, then the scalar tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Dot(ref double arow, ref double brow, int k)
+    {
+        var s = Vector256<double>.Zero;
+        int p = 0;
+        for (; p + 4 <= k; p += 4)
+        {
+            s = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref arow, (nuint)p), Vector256.LoadUnsafe(ref brow, (nuint)p), s);
+        }
+
+        double d = Vector256.Sum(s);
+        for (; p < k; p++)
+        {
+            d = Math.FusedMultiplyAdd(Unsafe.Add(ref arow, p), Unsafe.Add(ref brow, p), d);
+        }
+
+        return d;
+    }
+
+    private static double PlainDot(ref double arow, ref double brow, int k)
+    {
+        double d = 0;
+        for (int p = 0; p < k; p++)
+        {
+            d += Unsafe.Add(ref arow, p) * Unsafe.Add(ref brow, p);
+        }
+
+        return d;
+    }
+}
