@@ -25,6 +25,9 @@ public static partial class Gemm
         : Avx2.IsSupported && Fma.IsSupported ? GemmIsa.Avx2
         : GemmIsa.Scalar;
 
+    /// <summary>The instruction set GEMM runs with here: <c>Avx512</c>, <c>Avx2</c> or <c>Scalar</c> (for reports).</summary>
+    public static string InstructionSet => Isa.ToString();
+
     /// <summary>True where a vectorised (FMA) path runs on this machine.</summary>
     public static bool IsVectorized => Isa != GemmIsa.Scalar;
 

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using Tensorless.Cli.Bench;
+using Tensorless.Cli.Training;
+
+namespace Tensorless.Cli.Commands;
+
+/// <summary><c>tensorless bench solve</c> (time to solve over seeds) and <c>tensorless bench micro</c> (quick throughput figures).</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure: time to solve over several seeds, or quick throughput figures.");
+        bench.Add(CreateSolve());
+        bench.Add(CreateMicro());
+        return bench;
+    }
+
+    private static Command CreateSolve()
+    {
+        var preset = new Option<string>("--preset") { Description = "Preset to train.", DefaultValueFactory = _ => "ppo-cartpole" };
+        var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds.", DefaultValueFactory = _ => "1,2,3,4,5" };
+        var threads = new Option<int?>("--threads") { Description = "Threads of the gradient computation (default 2, or 1 on a one-core machine)." };
+        var totalSteps = new Option<long>("--total-steps") { Description = "Step budget per seed; also the horizon of annealed schedules (default 500000, as 'tensorless train').", DefaultValueFactory = _ => TrainSetup.DefaultTotalSteps };
+        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
+        var solve = new Command("solve", "Train each seed until the last 100 episodes reach the target and 100 deterministic evaluation episodes pass; report wall times.")
+        {
+            preset, seeds, threads, totalSteps, json,
+        };
+        solve.SetAction(parse =>
+        {
+            try
+            {
+                var list = parse.GetValue(seeds)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(s => ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out ulong v) ? v : throw new ArgumentException($"--seeds takes whole numbers separated by commas, got '{s}'."))
+                    .ToArray();
+                if (list.Length == 0)
+                {
+                    throw new ArgumentException("--seeds needs at least one seed.");
+                }
+
+                int t = parse.GetValue(threads) ?? TrainSetup.DefaultThreads;
+                return SolveHarness.Execute(parse.GetValue(preset)!, list, t, parse.GetValue(totalSteps), parse.GetValue(json), parse.InvocationConfiguration.Output);
+            }
+            catch (ArgumentException ex)
+            {
+                parse.InvocationConfiguration.Error.WriteLine(CliErrors.Describe(ex));
+                return 2;
+            }
+        });
+        return solve;
+    }
+
+    private static Command CreateMicro()
+    {
+        var json = new Option<string?>("--json") { Description = "Also write the figures to this JSON file." };
+        var micro = new Command("micro", "Quick throughput figures (PPO update, policy forward, rollout, GAE, CartPole, GEMM) in well under a minute.") { json };
+        micro.SetAction(parse => MicroBenchmarks.Execute(parse.GetValue(json), parse.InvocationConfiguration.Output));
+        return micro;
+    }
+}
