@@ -105,7 +105,7 @@ public sealed class OptionsTests
     public void Presets_Every_ValidatesAndIsFoundByName()
     {
         Assert.Equal(
-            ["seed-a2c-cartpole", "seed-ppo-cartpole", "seed-a2c-swingup", "seed-ppo-swingup", "lecture-a2c-cartpole", "ppo-cartpole", "ppo-pendulum"],
+            ["seed-a2c-cartpole", "seed-ppo-cartpole", "seed-a2c-swingup", "seed-ppo-swingup", "lecture-a2c-cartpole", "ppo-cartpole", "a2c-cartpole", "ppo-pendulum"],
             Presets.Names);
         foreach (string name in Presets.Names)
         {

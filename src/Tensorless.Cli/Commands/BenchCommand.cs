@@ -21,7 +21,7 @@ internal static class BenchCommand
         var preset = new Option<string>("--preset") { Description = "Preset to train.", DefaultValueFactory = _ => "ppo-cartpole" };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds.", DefaultValueFactory = _ => "1,2,3,4,5" };
         var threads = new Option<int?>("--threads") { Description = "Threads of the gradient computation (default 2, or 1 on a one-core machine)." };
-        var totalSteps = new Option<long>("--total-steps") { Description = "Step budget per seed; also the horizon of annealed schedules (default 500000, as 'tensorless train').", DefaultValueFactory = _ => TrainSetup.DefaultTotalSteps };
+        var totalSteps = new Option<long?>("--total-steps") { Description = "Step budget per seed, also the horizon of annealed schedules (default: the preset's budget, at least 500000 as 'tensorless train')." };
         var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
         var solve = new Command("solve", "Train each seed until the last 100 episodes reach the target and 100 deterministic evaluation episodes pass; report wall times.")
         {
@@ -40,7 +40,9 @@ internal static class BenchCommand
                 }
 
                 int t = parse.GetValue(threads) ?? TrainSetup.DefaultThreads;
-                return SolveHarness.Execute(parse.GetValue(preset)!, list, t, parse.GetValue(totalSteps), parse.GetValue(json), parse.InvocationConfiguration.Output);
+                string name = parse.GetValue(preset)!;
+                long budget = parse.GetValue(totalSteps) ?? Math.Max(Rl.Presets.Get(name).TotalSteps, TrainSetup.DefaultTotalSteps);
+                return SolveHarness.Execute(name, list, t, budget, parse.GetValue(json), parse.InvocationConfiguration.Output);
             }
             catch (ArgumentException ex)
             {

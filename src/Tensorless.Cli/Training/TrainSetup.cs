@@ -115,6 +115,7 @@ internal sealed record TrainSetup(
     private static TrainingPreset? DefaultPreset(TrainingAlgorithm algorithm, string envId) => (algorithm, envId) switch
     {
         (TrainingAlgorithm.Ppo, "CartPole-v1") => Presets.Get("ppo-cartpole"),
+        (TrainingAlgorithm.A2c, "CartPole-v1") => Presets.Get("a2c-cartpole"),
         (TrainingAlgorithm.Ppo, "Pendulum-v1") => Presets.Get("ppo-pendulum"),
         _ => null,
     };

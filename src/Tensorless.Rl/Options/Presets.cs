@@ -20,6 +20,7 @@ public static class Presets
         SeedPpoSwingUp(),
         LectureA2cCartPole(),
         PpoCartPole(),
+        A2cCartPole(),
         PpoPendulum(),
     ];
 
@@ -226,6 +227,17 @@ public static class Presets
     // sde_sample_freq 4; batch_size is SB3's default 64; no `normalize` entry. We have no generalized state-dependent
     // exploration, so the policy is the plain Gaussian with a state-independent log-std (SB3 log_std_init 0), and
     // the budget is doubled to 2e5 steps to make up for the weaker exploration.
+    private static TrainingPreset A2cCartPole() => new()
+    {
+        Name = "a2c-cartpole",
+        Algorithm = TrainingAlgorithm.A2c,
+        EnvId = "CartPole-v1",
+        A2c = new A2cOptions { NumEnvs = 8, EntCoef = 0.0 },
+        TotalSteps = 500_000,
+        TargetReturn = 475,
+        Source = "rl-baselines3-zoo hyperparams/a2c.yml, CartPole-v1: 8 envs, ent 0, 5e5 steps; everything else SB3's A2C defaults (5 steps, RMSprop lr 7e-4, gamma 0.99, vf 0.5, grad 0.5).",
+    };
+
     private static TrainingPreset PpoPendulum() => new()
     {
         Name = "ppo-pendulum",

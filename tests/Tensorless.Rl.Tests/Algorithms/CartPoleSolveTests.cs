@@ -9,7 +9,7 @@ namespace Tensorless.Rl.Tests.Algorithms;
 /// End-to-end: each learner must solve CartPole-v1 (the last 100 training episodes average 475) within a stated step
 /// budget for three fixed seeds, and the trained policy must then average at least 475 over 100 deterministic
 /// evaluation episodes on a separate env. Measured on the development machine: PPO (ppo-cartpole) solves seeds 1-5 in
-/// 61k-76k steps, A2C (SB3 defaults, 8 envs) in 107k-135k steps; the budgets leave about 2x headroom.
+/// 61k-76k steps, A2C (a2c-cartpole: SB3 defaults, 8 envs) in 107k-135k steps; the budgets leave about 2x headroom.
 /// </summary>
 public class CartPoleSolveTests
 {
@@ -32,11 +32,11 @@ public class CartPoleSolveTests
     [InlineData(1UL)]
     [InlineData(2UL)]
     [InlineData(3UL)]
-    public void A2cDefaults_ThreeSeeds_SolvesAndEvaluatesAtLeast475(ulong seed)
+    public void A2cCartPolePreset_ThreeSeeds_SolvesAndEvaluatesAtLeast475(ulong seed)
     {
-        var options = new A2cOptions { Seed = seed };
-        var env = Gym.MakeVector("CartPole-v1", options.NumEnvs, seed);
-        AssertSolves(new A2c(env, options), A2cBudget, seed);
+        var preset = Presets.Get("a2c-cartpole");
+        var env = Gym.MakeVector(preset.EnvId, preset.NumEnvs, seed);
+        AssertSolves(new A2c(env, preset.A2c! with { Seed = seed }), A2cBudget, seed);
     }
 
     private static void AssertSolves(IOnPolicyAlgorithm agent, long budget, ulong seed)
