@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace Tensorless.Autodiff;
@@ -236,24 +237,46 @@ public sealed partial class Tape
         }
     }
 
-    // d tanh(a)/da = 1 - y^2
+    // d tanh(a)/da = 1 - y^2; vector and scalar lanes do the same operations in the same order, so the bits match
     private static void BackwardTanh(ref Node node)
     {
         var g = node.Out.Grad;
         var y = node.Out.Data;
         var ga = node.A!.Grad;
-        for (int i = 0; i < ga.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var one = Vector<double>.One;
+            for (; i + Vector<double>.Count <= ga.Length; i += Vector<double>.Count)
+            {
+                var yv = new Vector<double>(y.Slice(i));
+                (new Vector<double>(ga.Slice(i)) + new Vector<double>(g.Slice(i)) * (one - yv * yv)).CopyTo(ga.Slice(i));
+            }
+        }
+
+        for (; i < ga.Length; i++)
         {
             ga[i] += g[i] * (1.0 - y[i] * y[i]);
         }
     }
 
+    // d relu(a)/da = 1 where a > 0, else 0: a branch-free masked add (random signs defeat the branch predictor)
     private static void BackwardRelu(ref Node node)
     {
         var g = node.Out.Grad;
         var a = node.A!.Data;
         var ga = node.A.Grad;
-        for (int i = 0; i < ga.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i + Vector<double>.Count <= ga.Length; i += Vector<double>.Count)
+            {
+                var mask = Vector.GreaterThan(new Vector<double>(a.Slice(i)), Vector<double>.Zero);
+                (new Vector<double>(ga.Slice(i)) + Vector.ConditionalSelect(mask, new Vector<double>(g.Slice(i)), Vector<double>.Zero)).CopyTo(ga.Slice(i));
+            }
+        }
+
+        for (; i < ga.Length; i++)
         {
             ga[i] += a[i] > 0 ? g[i] : 0.0;
         }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Tensorless.Autodiff;
 
 public sealed partial class Tape
@@ -13,16 +15,17 @@ public sealed partial class Tape
     {
         Column(nameof(CategoricalLogProb), "actions", actions, logits.Rows);
         var y = Output(logits.Rows, 1, logits.RequiresGrad);
+        var softmax = SoftmaxRows(logits);
         var ld = logits.Data;
         var act = actions.Data;
         int k = logits.Cols;
         for (int r = 0; r < logits.Rows; r++)
         {
             var row = ld.Slice(r * k, k);
-            y.Data[r] = row[CheckedIndex(nameof(CategoricalLogProb), act[r], r, k)] - LogSumExp(row);
+            y.Data[r] = row[CheckedIndex(nameof(CategoricalLogProb), act[r], r, k)] - softmax.Lse(r);
         }
 
-        Record(OpKind.CategoricalLogProb, y, logits, actions);
+        Record(OpKind.CategoricalLogProb, y, logits, actions, softmax.Tensor);
         return y;
     }
 
@@ -30,14 +33,15 @@ public sealed partial class Tape
     public Tensor CategoricalEntropy(Tensor logits)
     {
         var y = Output(logits.Rows, 1, logits.RequiresGrad);
+        var softmax = SoftmaxRows(logits);
         var ld = logits.Data;
         int k = logits.Cols;
         for (int r = 0; r < logits.Rows; r++)
         {
-            y.Data[r] = EntropyOfRow(ld.Slice(r * k, k));
+            y.Data[r] = EntropyFromSoftmax(ld.Slice(r * k, k), softmax.P(r), softmax.Lse(r));
         }
 
-        Record(OpKind.CategoricalEntropy, y, logits);
+        Record(OpKind.CategoricalEntropy, y, logits, softmax.Tensor);
         return y;
     }
 
@@ -149,32 +153,32 @@ public sealed partial class Tape
         return y;
     }
 
-    // d logp / d logits_j = 1[j = a] - softmax_j
+    // d logp / d logits_j = 1[j = a] - p_j, with p saved by the forward pass
     private static void BackwardCategoricalLogProb(ref Node node)
     {
         var logits = node.A!;
         var act = node.B!.Data;
+        var softmax = new SoftmaxRowsView(node.C!);
         var g = node.Out.Grad;
-        var ld = logits.Data;
         var gl = logits.Grad;
         int k = logits.Cols;
         for (int r = 0; r < logits.Rows; r++)
         {
-            var row = ld.Slice(r * k, k);
-            double lse = LogSumExp(row);
+            var p = softmax.P(r);
             for (int j = 0; j < k; j++)
             {
-                gl[r * k + j] -= g[r] * Math.Exp(row[j] - lse);
+                gl[r * k + j] -= g[r] * p[j];
             }
 
             gl[r * k + (int)act[r]] += g[r];
         }
     }
 
-    // dH / d logits_j = -p_j (log p_j + H)
+    // dH / d logits_j = -p_j (log p_j + H), with p and the log-sum-exp saved by the forward pass
     private static void BackwardCategoricalEntropy(ref Node node)
     {
         var logits = node.A!;
+        var softmax = new SoftmaxRowsView(node.B!);
         var g = node.Out.Grad;
         var h = node.Out.Data;
         var ld = logits.Data;
@@ -182,14 +186,13 @@ public sealed partial class Tape
         int k = logits.Cols;
         for (int r = 0; r < logits.Rows; r++)
         {
-            var row = ld.Slice(r * k, k);
-            double lse = LogSumExp(row);
+            var p = softmax.P(r);
+            double lse = softmax.Lse(r);
             for (int j = 0; j < k; j++)
             {
-                double logp = row[j] - lse;
-                if (logp > double.NegativeInfinity)
+                if (p[j] > 0)
                 {
-                    gl[r * k + j] -= g[r] * Math.Exp(logp) * (logp + h[r]);
+                    gl[r * k + j] -= g[r] * p[j] * (ld[r * k + j] - lse + h[r]);
                 }
             }
         }
@@ -308,17 +311,39 @@ public sealed partial class Tape
         }
     }
 
-    /// <summary>-sum p log p of one row of logits.</summary>
+    /// <summary>-sum p log p of one row of logits, with the same arithmetic as the tape's fused entropy.</summary>
     internal static double EntropyOfRow(ReadOnlySpan<double> row)
     {
-        double lse = LogSumExp(row);
+        double max = TensorPrimitives.Max<double>(row);
+        double sum = 0;
+        for (int j = 0; j < row.Length; j++)
+        {
+            sum += Math.Exp(row[j] - max);
+        }
+
+        double lse = max + Math.Log(sum);
         double h = 0;
         for (int j = 0; j < row.Length; j++)
         {
-            double logp = row[j] - lse;
-            if (logp > double.NegativeInfinity)
+            double p = Math.Exp(row[j] - max) / sum;
+            if (p > 0)
             {
-                h -= Math.Exp(logp) * logp; // a category of probability 0 adds nothing (0 log 0 = 0)
+                h -= p * (row[j] - lse); // a category of probability 0 adds nothing (0 log 0 = 0)
+            }
+        }
+
+        return h;
+    }
+
+    /// <summary>-sum p log p from a row's softmax and log-sum-exp.</summary>
+    private static double EntropyFromSoftmax(ReadOnlySpan<double> row, ReadOnlySpan<double> p, double lse)
+    {
+        double h = 0;
+        for (int j = 0; j < row.Length; j++)
+        {
+            if (p[j] > 0)
+            {
+                h -= p[j] * (row[j] - lse); // a category of probability 0 adds nothing (0 log 0 = 0)
             }
         }
 

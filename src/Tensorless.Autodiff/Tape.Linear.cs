@@ -144,9 +144,22 @@ public sealed partial class Tape
         }
     }
 
-    /// <summary>dst[j] += sum_i g[i, j].</summary>
+    /// <summary>dst[j] += sum_i g[i, j], adding row after row into dst (narrow rows in a plain loop: no per-row call).</summary>
     private static void SumRowsInto(ReadOnlySpan<double> g, Span<double> dst, int rows, int cols)
     {
+        if (cols < 8)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                for (int j = 0; j < cols; j++)
+                {
+                    dst[j] += g[r * cols + j];
+                }
+            }
+
+            return;
+        }
+
         for (int r = 0; r < rows; r++)
         {
             System.Numerics.Tensors.TensorPrimitives.Add(dst, g.Slice(r * cols, cols), dst);

@@ -94,12 +94,31 @@ public static partial class Gemm
         return panel.AsSpan(0, size);
     }
 
-    /// <summary>Dot product along a contiguous k: four-lane FMA partial sums, then their sum, then the scalar tail.</summary>
+    /// <summary>
+    /// Dot product along a contiguous k: four independent four-lane FMA chains (so the FMA latency overlaps), combined as
+    /// (s0 + s1) + (s2 + s3), then a four-lane chain for what is left over, the lanes summed, then the scalar tail.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Dot(ref double arow, ref double brow, int k)
     {
         var s = Vector256<double>.Zero;
         int p = 0;
+        if (k >= 16)
+        {
+            var s1 = Vector256<double>.Zero;
+            var s2 = Vector256<double>.Zero;
+            var s3 = Vector256<double>.Zero;
+            for (; p + 16 <= k; p += 16)
+            {
+                s = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref arow, (nuint)p), Vector256.LoadUnsafe(ref brow, (nuint)p), s);
+                s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref arow, (nuint)(p + 4)), Vector256.LoadUnsafe(ref brow, (nuint)(p + 4)), s1);
+                s2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref arow, (nuint)(p + 8)), Vector256.LoadUnsafe(ref brow, (nuint)(p + 8)), s2);
+                s3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref arow, (nuint)(p + 12)), Vector256.LoadUnsafe(ref brow, (nuint)(p + 12)), s3);
+            }
+
+            s = (s + s1) + (s2 + s3);
+        }
+
         for (; p + 4 <= k; p += 4)
         {
             s = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref arow, (nuint)p), Vector256.LoadUnsafe(ref brow, (nuint)p), s);

@@ -105,17 +105,28 @@ public sealed class Ppo : IOnPolicyAlgorithm, IDisposable
         int epochsRun = 0;
         double lastEpochKl = 0;
         bool stop = false;
+        // one minibatch holding the whole rollout (the seeds' full-batch policy iterations): the order of its rows does
+        // not matter, so it is gathered and normalised once rather than shuffled and gathered every epoch
+        bool fullBatch = o.BatchSize == _indices.Length;
+        if (fullBatch)
+        {
+            LoadMinibatch(buffer, identity: true, 0);
+        }
+
         for (int epoch = 0; epoch < o.NumEpochs && !stop; epoch++)
         {
-            Shuffle(_indices, _learner.Rng);
+            if (!fullBatch)
+            {
+                Shuffle(_indices, _learner.Rng);
+            }
+
             double epochKl = 0;
             int batches = 0;
             for (int start = 0; start < _indices.Length; start += o.BatchSize)
             {
-                _minibatch.Load(buffer, _indices.AsSpan(start, o.BatchSize));
-                if (o.NormalizeAdvantage)
+                if (!fullBatch)
                 {
-                    _minibatch.NormalizeAdvantages();
+                    LoadMinibatch(buffer, identity: false, start);
                 }
 
                 var stats = _runner.Run(o.BatchSize, _chunkLoss);
@@ -178,6 +189,24 @@ public sealed class Ppo : IOnPolicyAlgorithm, IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>Gathers the minibatch starting at <paramref name="start"/> of the shuffled order (or the whole rollout in order) and normalises its advantages.</summary>
+    private void LoadMinibatch(RolloutBuffer buffer, bool identity, int start)
+    {
+        if (identity)
+        {
+            for (int i = 0; i < _indices.Length; i++)
+            {
+                _indices[i] = i;
+            }
+        }
+
+        _minibatch.Load(buffer, _indices.AsSpan(start, Options.BatchSize));
+        if (Options.NormalizeAdvantage)
+        {
+            _minibatch.NormalizeAdvantages();
+        }
     }
 
     /// <summary>One chunk of a minibatch: policy term, entropy bonus and (unless fitted separately) the value term.</summary>

@@ -278,6 +278,11 @@ public sealed class RolloutBuffer
     public void GatherFinalObservations(ReadOnlySpan<int> indices, Span<double> destination)
     {
         CheckLength(destination.Length, indices.Length * ObservationSize, nameof(destination));
+        foreach (int index in indices)
+        {
+            CheckIndex(index);
+        }
+
         GatherRows(_finalObservations, ObservationSize, indices, destination);
     }
 
@@ -338,6 +343,11 @@ public sealed class RolloutBuffer
         CheckOptional(advantages.Length, m, nameof(advantages));
         CheckOptional(returns.Length, m, nameof(returns));
         CheckOptional(values.Length, m, nameof(values));
+        foreach (int index in indices)
+        {
+            CheckIndex(index); // once here, so the copies below run without per-element checks
+        }
+
         if (!observations.IsEmpty)
         {
             GatherRows(_observations, ObservationSize, indices, observations);
@@ -354,24 +364,33 @@ public sealed class RolloutBuffer
         GatherScalars(_values, indices, values);
     }
 
-    private void GatherRows(double[] source, int width, ReadOnlySpan<int> indices, Span<double> destination)
+    /// <summary>Copies rows at already-validated indices.</summary>
+    private static void GatherRows(double[] source, int width, ReadOnlySpan<int> indices, Span<double> destination)
     {
+        if (width == 1)
+        {
+            GatherScalars(source, indices, destination);
+            return;
+        }
+
         for (int k = 0; k < indices.Length; k++)
         {
-            source.AsSpan(CheckIndex(indices[k]) * width, width).CopyTo(destination.Slice(k * width, width));
+            source.AsSpan(indices[k] * width, width).CopyTo(destination.Slice(k * width, width));
         }
     }
 
-    private void GatherScalars(double[] source, ReadOnlySpan<int> indices, Span<double> destination)
+    /// <summary>Copies scalars at already-validated indices.</summary>
+    private static void GatherScalars(double[] source, ReadOnlySpan<int> indices, Span<double> destination)
     {
         if (destination.IsEmpty)
         {
             return;
         }
 
+        ref double src = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(source);
         for (int k = 0; k < indices.Length; k++)
         {
-            destination[k] = source[CheckIndex(indices[k])];
+            destination[k] = System.Runtime.CompilerServices.Unsafe.Add(ref src, indices[k]);
         }
     }
 
