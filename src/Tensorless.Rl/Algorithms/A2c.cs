@@ -14,14 +14,10 @@ namespace Tensorless.Rl.Algorithms;
 /// </summary>
 public sealed class A2c : IOnPolicyAlgorithm, IDisposable
 {
-    private readonly OnPolicyLearner _learner;
-    private readonly IOptimizer _optimizer;
-    private readonly DataParallelRunner _runner;
+    private readonly ActorCriticParts _parts;
     private readonly DataParallelRunner.ChunkLoss _chunkLoss;
-    private readonly ValueFit? _valueFit;
     private readonly Minibatch _batch;
     private readonly int[] _indices;
-    private readonly Parameter[] _policyParameters;
 
     /// <summary>Builds A2C on <paramref name="env"/>; the options are validated first.</summary>
     /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
@@ -32,28 +28,12 @@ public sealed class A2c : IOnPolicyAlgorithm, IDisposable
         options = options with { NumEnvs = env.NumEnvs };
         options.Validate();
         Options = options;
-        _learner = new OnPolicyLearner(env, new RolloutSettings(options.NumSteps, options.Gamma, options.GaeLambda, options.AdvantageEstimator,
-            options.NStep, options.Seed, options.NormalizeObservations, options.NormalizeRewards), options.Policy, Update);
-        var policy = _learner.Policy;
-        bool separateValue = options.TrainValueIterations > 0;
-        if (separateValue && !policy.HasSeparateNetworks)
-        {
-            throw new ArgumentException("TrainValueIterations needs separate actor and critic networks; set Policy.SharedTrunk to false.", nameof(options));
-        }
-
-        _runner = new DataParallelRunner(policy, options.Threads);
+        _parts = new ActorCriticParts(env, new RolloutSettings(options.NumSteps, options.Gamma, options.GaeLambda, options.AdvantageEstimator,
+                options.NStep, options.Seed, options.NormalizeObservations, options.NormalizeRewards), options.Policy, Update,
+            options.Threads, options.Optimizer, options.LearningRate, options.OptimizerEps, options.RmsPropAlpha,
+            options.TrainValueIterations, options.ValueLearningRate, options.BatchSize);
         _chunkLoss = ChunkLoss;
-        _policyParameters = separateValue ? [.. policy.ActorParameters] : [.. policy.Parameters];
-        _optimizer = OptimizerFactory.Create(options.Optimizer, _policyParameters, options.LearningRate, options.OptimizerEps, options.RmsPropAlpha);
         _batch = new Minibatch(options.BatchSize, env.ObservationSize, env.ActionSize);
-        if (separateValue)
-        {
-            Parameter[] valueParameters = [.. policy.CriticParameters];
-            var valueOptimizer = OptimizerFactory.Create(options.Optimizer, valueParameters,
-                options.ValueLearningRate ?? options.LearningRate, options.OptimizerEps, options.RmsPropAlpha);
-            _valueFit = new ValueFit(_runner, valueOptimizer, valueParameters, _batch);
-        }
-
         _indices = new int[options.BatchSize];
         for (int i = 0; i < _indices.Length; i++)
         {
@@ -68,52 +48,50 @@ public sealed class A2c : IOnPolicyAlgorithm, IDisposable
     public string Algorithm => "a2c";
 
     /// <inheritdoc />
-    public string EnvId => _learner.Env.Id;
+    public string EnvId => _parts.Learner.Env.Id;
 
     /// <inheritdoc />
     object IOnPolicyAlgorithm.Options => Options;
 
     /// <inheritdoc />
-    public OnPolicyLearner Learner => _learner;
+    public OnPolicyLearner Learner => _parts.Learner;
 
     /// <inheritdoc />
-    public ActorCriticPolicy Policy => _learner.Policy;
+    public ActorCriticPolicy Policy => _parts.Learner.Policy;
 
     /// <inheritdoc />
-    public IReadOnlyList<(string Name, IOptimizer Optimizer)> Optimizers =>
-        _valueFit is null ? [("optimizer", _optimizer)] : [("optimizer", _optimizer), ("value_optimizer", _valueFit.Optimizer)];
+    public IReadOnlyList<(string Name, IOptimizer Optimizer)> Optimizers => _parts.Optimizers;
 
     /// <inheritdoc />
-    public TrainingProgress Learn(long totalSteps, params ITrainingCallback[] callbacks) => _learner.Learn(totalSteps, callbacks);
+    public TrainingProgress Learn(long totalSteps, params ITrainingCallback[] callbacks) => _parts.Learner.Learn(totalSteps, callbacks);
 
     /// <summary>Stops the update threads, if any.</summary>
-    public void Dispose() => _runner.Dispose();
+    public void Dispose() => _parts.Runner.Dispose();
 
     private bool Update(double progressRemaining, MetricsRecord metrics)
     {
         var o = Options;
         double lr = o.LearningRateSchedule.Evaluate(o.LearningRate, progressRemaining);
-        _optimizer.LearningRate = lr;
-        _batch.Load(_learner.Buffer, _indices);
+        var learner = _parts.Learner;
+        _parts.Optimizer.LearningRate = lr;
+        _batch.Load(learner.Buffer, _indices);
         if (o.NormalizeAdvantage)
         {
             _batch.NormalizeAdvantages();
         }
 
-        var stats = _runner.Run(_batch.Size, _chunkLoss);
-        _learner.EnsureFinite(stats.Loss, "the A2C loss");
+        var stats = _parts.Runner.Run(_batch.Size, _chunkLoss);
+        learner.EnsureFinite(stats.Loss, "the A2C loss");
         if (o.MaxGradNorm is double maxNorm)
         {
-            GradientClipping.ClipByGlobalNorm(_policyParameters, maxNorm);
+            GradientClipping.ClipByGlobalNorm(_parts.PolicyParameters, maxNorm);
         }
 
-        _optimizer.Step();
+        _parts.Optimizer.Step();
         double valueLoss = stats.ValueLoss;
-        if (_valueFit is not null)
+        if (_parts.ValueFit is { } valueFit)
         {
-            // the value step size follows the policy's schedule
-            double valueLr = (o.ValueLearningRate ?? o.LearningRate) * (o.LearningRate > 0 ? lr / o.LearningRate : 1.0);
-            valueLoss = _valueFit.Fit(o.TrainValueIterations, valueLr, o.MaxGradNorm, _learner);
+            valueLoss = valueFit.Fit(o.TrainValueIterations, ValueFit.ScheduledRate(o.ValueLearningRate, o.LearningRate, lr), o.MaxGradNorm, learner);
         }
 
         metrics.Set(MetricNames.PolicyLoss, stats.PolicyLoss);
@@ -128,7 +106,7 @@ public sealed class A2c : IOnPolicyAlgorithm, IDisposable
     {
         var (obs, actions) = _batch.Inputs(tape, start, count);
         var advantages = Minibatch.Rows(tape, _batch.Advantages, start, count);
-        bool withValue = _valueFit is null;
+        bool withValue = _parts.ValueFit is null;
         var eval = policy.Evaluate(tape, obs, actions, withValue);
         // the advantages are data, so only log pi is differentiated
         var policyLoss = tape.Scale(tape.Mean(tape.Mul(eval.LogProb, advantages)), -1.0);

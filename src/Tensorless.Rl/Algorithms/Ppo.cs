@@ -17,14 +17,10 @@ namespace Tensorless.Rl.Algorithms;
 /// </summary>
 public sealed class Ppo : IOnPolicyAlgorithm, IDisposable
 {
-    private readonly OnPolicyLearner _learner;
-    private readonly IOptimizer _optimizer;
-    private readonly DataParallelRunner _runner;
+    private readonly ActorCriticParts _parts;
     private readonly DataParallelRunner.ChunkLoss _chunkLoss;
-    private readonly ValueFit? _valueFit;
     private readonly Minibatch _minibatch;
     private readonly int[] _indices;
-    private readonly Parameter[] _policyParameters;
     private double _clip;
 
     /// <summary>Builds PPO on <paramref name="env"/>; the options are validated first.</summary>
@@ -37,27 +33,11 @@ public sealed class Ppo : IOnPolicyAlgorithm, IDisposable
         options.Validate();
         Options = options;
         KlBeta = options.KlBetaInit;
-        _learner = new OnPolicyLearner(env, new RolloutSettings(options.NumSteps, options.Gamma, options.GaeLambda, options.AdvantageEstimator,
-            options.NStep, options.Seed, options.NormalizeObservations, options.NormalizeRewards), options.Policy, Update);
-        var policy = _learner.Policy;
-        bool separateValue = options.TrainValueIterations > 0;
-        if (separateValue && !policy.HasSeparateNetworks)
-        {
-            throw new ArgumentException("TrainValueIterations needs separate actor and critic networks; set Policy.SharedTrunk to false.", nameof(options));
-        }
-
-        _runner = new DataParallelRunner(policy, options.Threads);
+        _parts = new ActorCriticParts(env, new RolloutSettings(options.NumSteps, options.Gamma, options.GaeLambda, options.AdvantageEstimator,
+                options.NStep, options.Seed, options.NormalizeObservations, options.NormalizeRewards), options.Policy, Update,
+            options.Threads, options.Optimizer, options.LearningRate, options.OptimizerEps, options.RmsPropAlpha,
+            options.TrainValueIterations, options.ValueLearningRate, options.RolloutSize);
         _chunkLoss = ChunkLoss;
-        _policyParameters = separateValue ? [.. policy.ActorParameters] : [.. policy.Parameters];
-        _optimizer = OptimizerFactory.Create(options.Optimizer, _policyParameters, options.LearningRate, options.OptimizerEps, options.RmsPropAlpha);
-        if (separateValue)
-        {
-            Parameter[] valueParameters = [.. policy.CriticParameters];
-            var valueOptimizer = OptimizerFactory.Create(options.Optimizer, valueParameters,
-                options.ValueLearningRate ?? options.LearningRate, options.OptimizerEps, options.RmsPropAlpha);
-            _valueFit = new ValueFit(_runner, valueOptimizer, valueParameters, new Minibatch(options.RolloutSize, env.ObservationSize, env.ActionSize));
-        }
-
         _minibatch = new Minibatch(options.BatchSize, env.ObservationSize, env.ActionSize);
         _indices = new int[options.RolloutSize];
     }
@@ -69,37 +49,37 @@ public sealed class Ppo : IOnPolicyAlgorithm, IDisposable
     public string Algorithm => "ppo";
 
     /// <inheritdoc />
-    public string EnvId => _learner.Env.Id;
+    public string EnvId => _parts.Learner.Env.Id;
 
     /// <inheritdoc />
     object IOnPolicyAlgorithm.Options => Options;
 
     /// <inheritdoc />
-    public OnPolicyLearner Learner => _learner;
+    public OnPolicyLearner Learner => _parts.Learner;
 
     /// <inheritdoc />
-    public ActorCriticPolicy Policy => _learner.Policy;
+    public ActorCriticPolicy Policy => _parts.Learner.Policy;
 
     /// <inheritdoc />
-    public IReadOnlyList<(string Name, IOptimizer Optimizer)> Optimizers =>
-        _valueFit is null ? [("optimizer", _optimizer)] : [("optimizer", _optimizer), ("value_optimizer", _valueFit.Optimizer)];
+    public IReadOnlyList<(string Name, IOptimizer Optimizer)> Optimizers => _parts.Optimizers;
 
     /// <summary>The current penalty coefficient beta of the adaptive-KL objective.</summary>
     public double KlBeta { get; set; }
 
     /// <inheritdoc />
-    public TrainingProgress Learn(long totalSteps, params ITrainingCallback[] callbacks) => _learner.Learn(totalSteps, callbacks);
+    public TrainingProgress Learn(long totalSteps, params ITrainingCallback[] callbacks) => _parts.Learner.Learn(totalSteps, callbacks);
 
     /// <summary>Stops the update threads, if any.</summary>
-    public void Dispose() => _runner.Dispose();
+    public void Dispose() => _parts.Runner.Dispose();
 
     private bool Update(double progressRemaining, MetricsRecord metrics)
     {
         var o = Options;
         double lr = o.LearningRateSchedule.Evaluate(o.LearningRate, progressRemaining);
         _clip = o.ClipRangeSchedule.Evaluate(o.ClipRange, progressRemaining);
-        _optimizer.LearningRate = lr;
-        var buffer = _learner.Buffer;
+        var learner = _parts.Learner;
+        _parts.Optimizer.LearningRate = lr;
+        var buffer = learner.Buffer;
         var totals = default(UpdateStats);
         int steps = 0;
         int epochsRun = 0;
@@ -117,7 +97,7 @@ public sealed class Ppo : IOnPolicyAlgorithm, IDisposable
         {
             if (!fullBatch)
             {
-                Shuffle(_indices, _learner.Rng);
+                Shuffle(_indices, learner.Rng);
             }
 
             double epochKl = 0;
@@ -129,7 +109,7 @@ public sealed class Ppo : IOnPolicyAlgorithm, IDisposable
                     LoadMinibatch(buffer, identity: false, start);
                 }
 
-                var stats = _runner.Run(o.BatchSize, _chunkLoss);
+                var stats = _parts.Runner.Run(o.BatchSize, _chunkLoss);
                 if (o.TargetKl is double targetKl && stats.ApproxKl > o.TargetKlFactor * targetKl)
                 {
                     // SB3 and the PPO seed stop the policy iterations once the new policy has moved too far; this
@@ -138,13 +118,13 @@ public sealed class Ppo : IOnPolicyAlgorithm, IDisposable
                     break;
                 }
 
-                _learner.EnsureFinite(stats.Loss, "the PPO loss");
+                learner.EnsureFinite(stats.Loss, "the PPO loss");
                 if (o.MaxGradNorm is double maxNorm)
                 {
-                    GradientClipping.ClipByGlobalNorm(_policyParameters, maxNorm);
+                    GradientClipping.ClipByGlobalNorm(_parts.PolicyParameters, maxNorm);
                 }
 
-                _optimizer.Step();
+                _parts.Optimizer.Step();
                 totals.Add(stats);
                 steps++;
                 epochKl += stats.ApproxKl;
@@ -164,11 +144,9 @@ public sealed class Ppo : IOnPolicyAlgorithm, IDisposable
         }
 
         double valueLoss = steps > 0 ? totals.ValueLoss / steps : double.NaN;
-        if (_valueFit is not null)
+        if (_parts.ValueFit is { } valueFit)
         {
-            // the value step size follows the policy's schedule
-            double valueLr = (o.ValueLearningRate ?? o.LearningRate) * (o.LearningRate > 0 ? lr / o.LearningRate : 1.0);
-            valueLoss = _valueFit.Fit(o.TrainValueIterations, valueLr, o.MaxGradNorm, _learner);
+            valueLoss = valueFit.Fit(o.TrainValueIterations, ValueFit.ScheduledRate(o.ValueLearningRate, o.LearningRate, lr), o.MaxGradNorm, learner);
         }
 
         if (steps > 0)
@@ -217,7 +195,7 @@ public sealed class Ppo : IOnPolicyAlgorithm, IDisposable
         var (obs, actions) = mb.Inputs(tape, start, count);
         var oldLogProbs = Minibatch.Rows(tape, mb.OldLogProbs, start, count);
         var advantages = Minibatch.Rows(tape, mb.Advantages, start, count);
-        bool withValue = _valueFit is null;
+        bool withValue = _parts.ValueFit is null;
         var eval = policy.Evaluate(tape, obs, actions, withValue);
         var (approxKl, clipFraction) = RatioStatistics(eval.LogProb.Data, oldLogProbs.Data, _clip);
 

@@ -33,6 +33,13 @@ internal sealed class ValueFit
         }
     }
 
+    /// <summary>
+    /// The critic's step size at this point of training: its own base rate (or the policy's) scaled as the policy's
+    /// scheduled rate <paramref name="policyRate"/> is scaled from <paramref name="policyBaseRate"/>.
+    /// </summary>
+    public static double ScheduledRate(double? valueBaseRate, double policyBaseRate, double policyRate) =>
+        (valueBaseRate ?? policyBaseRate) * (policyBaseRate > 0 ? policyRate / policyBaseRate : 1.0);
+
     /// <summary>The critic's optimizer (its state is checkpointed).</summary>
     public IOptimizer Optimizer => _optimizer;
 

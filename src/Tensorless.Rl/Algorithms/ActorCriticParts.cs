@@ -1,0 +1,58 @@
+using Tensorless.Autodiff;
+using Tensorless.Autodiff.Optim;
+using Tensorless.Envs;
+using Tensorless.Rl.Training;
+
+namespace Tensorless.Rl.Algorithms;
+
+/// <summary>
+/// What A2C and PPO build the same way from their options: the shared learner, the data-parallel gradient runner, the
+/// policy optimizer over the parameters the policy loss trains, and, for the seeds' variant
+/// (<c>TrainValueIterations</c> &gt; 0), the separate critic fit with its own optimizer.
+/// </summary>
+internal sealed class ActorCriticParts
+{
+    /// <summary>Builds the parts; <paramref name="update"/> is the algorithm's own update rule.</summary>
+    /// <exception cref="ArgumentException">A separate value fit is asked for on a policy with a shared trunk.</exception>
+    public ActorCriticParts(IVectorEnv env, RolloutSettings settings, PolicyOptions policyOptions, Func<double, MetricsRecord, bool> update,
+        int threads, OptimizerKind optimizer, double learningRate, double eps, double rmsPropAlpha,
+        int trainValueIterations, double? valueLearningRate, int rolloutSize)
+    {
+        Learner = new OnPolicyLearner(env, settings, policyOptions, update);
+        var policy = Learner.Policy;
+        bool separateValue = trainValueIterations > 0;
+        if (separateValue && !policy.HasSeparateNetworks)
+        {
+            throw new ArgumentException("TrainValueIterations needs separate actor and critic networks; set Policy.SharedTrunk to false.", nameof(trainValueIterations));
+        }
+
+        Runner = new DataParallelRunner(policy, threads);
+        PolicyParameters = separateValue ? [.. policy.ActorParameters] : [.. policy.Parameters];
+        Optimizer = OptimizerFactory.Create(optimizer, PolicyParameters, learningRate, eps, rmsPropAlpha);
+        if (separateValue)
+        {
+            Parameter[] valueParameters = [.. policy.CriticParameters];
+            var valueOptimizer = OptimizerFactory.Create(optimizer, valueParameters, valueLearningRate ?? learningRate, eps, rmsPropAlpha);
+            ValueFit = new ValueFit(Runner, valueOptimizer, valueParameters, new Minibatch(rolloutSize, env.ObservationSize, env.ActionSize));
+        }
+    }
+
+    /// <summary>The shared rollout machinery.</summary>
+    public OnPolicyLearner Learner { get; }
+
+    /// <summary>Computes gradients in chunks, on one or more threads.</summary>
+    public DataParallelRunner Runner { get; }
+
+    /// <summary>The parameters the policy loss trains (all of them, unless the critic is fitted separately).</summary>
+    public Parameter[] PolicyParameters { get; }
+
+    /// <summary>The optimizer of <see cref="PolicyParameters"/>.</summary>
+    public IOptimizer Optimizer { get; }
+
+    /// <summary>The seeds' separate critic fit, or null.</summary>
+    public ValueFit? ValueFit { get; }
+
+    /// <summary>The optimizers by checkpoint name.</summary>
+    public IReadOnlyList<(string Name, IOptimizer Optimizer)> Optimizers =>
+        ValueFit is null ? [("optimizer", Optimizer)] : [("optimizer", Optimizer), ("value_optimizer", ValueFit.Optimizer)];
+}
