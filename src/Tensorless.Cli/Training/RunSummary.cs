@@ -9,7 +9,7 @@ internal static class RunSummary
 {
     public const string FileName = "summary.json";
 
-    public static void Write(string directory, string status, string algo, string envId, string? preset, ulong seed, int numEnvs,
+    public static void Write(string directory, string status, string algo, string envId, string? preset, ulong seed, int numEnvs, int threads,
         TrainingProgress progress, double? target, EvaluationResult? evaluation, string? error = null)
     {
         Directory.CreateDirectory(directory);
@@ -25,6 +25,7 @@ internal static class RunSummary
             WriteOrNull(json, "preset", preset);
             json.WriteNumber("seed", seed);
             json.WriteNumber("num_envs", numEnvs);
+            json.WriteNumber("threads", threads);
             json.WriteNumber("env_steps", progress.EnvSteps);
             json.WriteNumber("updates", progress.Updates);
             json.WriteNumber("wall_seconds", progress.WallSeconds);

@@ -48,7 +48,7 @@ internal static class TrainJob
         catch (TrainingDivergedException ex)
         {
             stderr.WriteLine(CliErrors.Describe(ex));
-            RunSummary.Write(outDir, "diverged", setup.AlgorithmName, setup.EnvId, setup.Preset, setup.Seed, setup.NumEnvs, learner.Progress, setup.Target, null, ex.Message);
+            RunSummary.Write(outDir, "diverged", setup.AlgorithmName, setup.EnvId, setup.Preset, setup.Seed, setup.NumEnvs, setup.Threads, learner.Progress, setup.Target, null, ex.Message);
             return 3;
         }
 
@@ -69,7 +69,7 @@ internal static class TrainJob
         }
 
         string status = stop.Requested ? "interrupted" : progress.SolvedAtEnvSteps is not null ? "solved" : "budget_exhausted";
-        RunSummary.Write(outDir, status, setup.AlgorithmName, setup.EnvId, setup.Preset, setup.Seed, setup.NumEnvs, progress, setup.Target, evaluation);
+        RunSummary.Write(outDir, status, setup.AlgorithmName, setup.EnvId, setup.Preset, setup.Seed, setup.NumEnvs, setup.Threads, progress, setup.Target, evaluation);
         PrintResult(stdout, setup, progress, evaluation, outDir);
         return 0;
     }
