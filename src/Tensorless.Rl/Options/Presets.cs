@@ -222,11 +222,7 @@ public static class Presets
         Source = "rl-baselines3-zoo hyperparams/ppo.yml, CartPole-v1 (tuned): 8 envs x 32 steps, batch 256, 20 epochs, lr 1e-3 linear, clip 0.2 linear, gamma 0.98, lambda 0.8, ent 0, 1e5 steps.",
     };
 
-    // rl-baselines3-zoo hyperparams/ppo.yml, Pendulum-v1 ("Tuned"): n_envs 4, n_timesteps 1e5, n_steps 1024,
-    // gae_lambda 0.95, gamma 0.9, n_epochs 10, ent_coef 0, learning_rate 1e-3, clip_range 0.2, use_sde True,
-    // sde_sample_freq 4; batch_size is SB3's default 64; no `normalize` entry. We have no generalized state-dependent
-    // exploration, so the policy is the plain Gaussian with a state-independent log-std (SB3 log_std_init 0), and
-    // the budget is doubled to 2e5 steps to make up for the weaker exploration.
+    // rl-baselines3-zoo hyperparams/a2c.yml, CartPole-v1: n_envs 8, n_timesteps 5e5, ent_coef 0, SB3 A2C otherwise.
     private static TrainingPreset A2cCartPole() => new()
     {
         Name = "a2c-cartpole",
@@ -238,6 +234,11 @@ public static class Presets
         Source = "rl-baselines3-zoo hyperparams/a2c.yml, CartPole-v1: 8 envs, ent 0, 5e5 steps; everything else SB3's A2C defaults (5 steps, RMSprop lr 7e-4, gamma 0.99, vf 0.5, grad 0.5).",
     };
 
+    // rl-baselines3-zoo hyperparams/ppo.yml, Pendulum-v1 ("Tuned"): n_envs 4, n_timesteps 1e5, n_steps 1024,
+    // gae_lambda 0.95, gamma 0.9, n_epochs 10, ent_coef 0, learning_rate 1e-3, clip_range 0.2, use_sde True,
+    // sde_sample_freq 4; batch_size is SB3's default 64; no `normalize` entry. We have no generalized state-dependent
+    // exploration, so the policy is the plain Gaussian with a state-independent log-std (SB3 log_std_init 0), and
+    // the budget is doubled to 2e5 steps to make up for the weaker exploration.
     private static TrainingPreset PpoPendulum() => new()
     {
         Name = "ppo-pendulum",
