@@ -67,6 +67,46 @@ public sealed partial class Tape
         return y;
     }
 
+    /// <summary>
+    /// An inference-only linear layer whose weight is already transposed to [in x out] (a snapshot taken while the
+    /// weights stay fixed, as during a rollout): <c>out = x * weightTransposed + bias</c>. It computes exactly what
+    /// <see cref="Linear"/> computes for the same weight (same packed layout, same kernels), without packing per call.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The tape is recording: no gradient flows into a snapshot.</exception>
+    /// <exception cref="ArgumentException">The shapes do not line up.</exception>
+    public Tensor LinearTransposedWeight(Tensor x, Tensor weightTransposed, Tensor? bias)
+    {
+        if (IsRecording)
+        {
+            throw new InvalidOperationException("LinearTransposedWeight is for inference: a recording tape needs Linear, whose weight receives gradients.");
+        }
+
+        if (x.Cols != weightTransposed.Rows)
+        {
+            throw new ArgumentException($"LinearTransposedWeight needs input features ({x.ShapeText}) to equal the transposed weight's rows ({weightTransposed.ShapeText}, layout [in x out]).");
+        }
+
+        if (bias is not null && (bias.Rows != 1 || bias.Cols != weightTransposed.Cols))
+        {
+            throw new ArgumentException($"LinearTransposedWeight needs a bias of shape [1x{weightTransposed.Cols}], got {bias.ShapeText}.");
+        }
+
+        var y = Output(x.Rows, weightTransposed.Cols, anyInputRequiresGrad: false);
+        if (bias is not null)
+        {
+            var yd = y.Data;
+            var bd = bias.Data;
+            int n = weightTransposed.Cols;
+            for (int r = 0; r < x.Rows; r++)
+            {
+                bd.CopyTo(yd.Slice(r * n, n));
+            }
+        }
+
+        Gemm.MatMul(x.Data, weightTransposed.Data, y.Data, x.Rows, x.Cols, weightTransposed.Cols, accumulate: bias is not null);
+        return y;
+    }
+
     /// <summary>Adds a [1 x n] row to every row of <paramref name="x"/>: <c>out[i, j] = x[i, j] + bias[0, j]</c>.</summary>
     /// <exception cref="ArgumentException">The bias is not [1 x x.Cols].</exception>
     public Tensor AddBias(Tensor x, Tensor bias)

@@ -8,6 +8,9 @@ namespace Tensorless.Autodiff.Nn;
 /// </summary>
 public sealed class Linear : IModule
 {
+    private Tensor? _weightSnapshot;
+    private bool _snapshotActive;
+
     /// <summary>Creates a layer named <paramref name="name"/> (parameters <c>name.weight</c> and <c>name.bias</c>) with PyTorch's default init.</summary>
     /// <param name="name">Dotted prefix, e.g. <c>actor.0</c>; empty gives plain <c>weight</c> and <c>bias</c>.</param>
     /// <param name="inFeatures">Input width.</param>
@@ -62,8 +65,40 @@ public sealed class Linear : IModule
     public Tensor Forward(Tape tape, Tensor x)
     {
         ArgumentNullException.ThrowIfNull(tape);
-        return tape.Linear(x, Weight, Bias?.Value);
+        return _snapshotActive && !tape.IsRecording
+            ? tape.LinearTransposedWeight(x, _weightSnapshot!, Bias?.Value)
+            : tape.Linear(x, Weight, Bias?.Value);
     }
+
+    /// <summary>
+    /// Copies W^T into a snapshot that inference (a non-recording tape) then uses instead of transposing the weight on
+    /// every call, until <see cref="ReleaseInferenceSnapshot"/>. The results are the same bits either way; the caller
+    /// promises not to change the weights while the snapshot is held (a rollout does not). Layers with fewer than 4
+    /// outputs, which the forward kernel does not transpose, keep the plain path.
+    /// </summary>
+    public void TakeInferenceSnapshot()
+    {
+        if (OutFeatures < 4 || !Kernels.Gemm.IsVectorized)
+        {
+            return;
+        }
+
+        _weightSnapshot ??= new Tensor(InFeatures, OutFeatures);
+        var w = Weight.Data;
+        var t = _weightSnapshot.Data;
+        for (int o = 0; o < OutFeatures; o++)
+        {
+            for (int i = 0; i < InFeatures; i++)
+            {
+                t[i * OutFeatures + o] = w[o * InFeatures + i];
+            }
+        }
+
+        _snapshotActive = true;
+    }
+
+    /// <summary>Makes inference read the weights themselves again.</summary>
+    public void ReleaseInferenceSnapshot() => _snapshotActive = false;
 
     /// <summary>Re-applies PyTorch's default initialisation (see <see cref="Init.PyTorchDefault"/>).</summary>
     public void ResetParameters(Xoshiro256 rng) => Init.PyTorchDefault(Weight, Bias, rng);

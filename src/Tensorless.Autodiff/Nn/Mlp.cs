@@ -86,6 +86,24 @@ public sealed class Mlp : IModule
     /// <inheritdoc />
     public ParameterSet Parameters { get; }
 
+    /// <summary>Takes an inference snapshot of every layer's transposed weight (see <see cref="Linear.TakeInferenceSnapshot"/>).</summary>
+    public void TakeInferenceSnapshot()
+    {
+        foreach (var layer in _layers)
+        {
+            layer.TakeInferenceSnapshot();
+        }
+    }
+
+    /// <summary>Releases every layer's inference snapshot.</summary>
+    public void ReleaseInferenceSnapshot()
+    {
+        foreach (var layer in _layers)
+        {
+            layer.ReleaseInferenceSnapshot();
+        }
+    }
+
     /// <summary>Runs a [batch x in] input through the network on <paramref name="tape"/>, giving [batch x out].</summary>
     /// <exception cref="ArgumentException">The input does not have <see cref="InputSize"/> columns.</exception>
     public Tensor Forward(Tape tape, Tensor x)

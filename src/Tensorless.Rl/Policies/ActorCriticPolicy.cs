@@ -127,6 +127,31 @@ public sealed class ActorCriticPolicy : IModule
     public bool HasSeparateNetworks => _trunk is null;
 
     /// <summary>
+    /// Snapshots every layer's transposed weight for inference until the returned scope is disposed, so a rollout's
+    /// many small forward passes skip transposing the weights each time; the actions, log-probabilities and values are
+    /// the same bits as without it. Do not change the weights while the scope is open.
+    /// </summary>
+    public InferenceSnapshot SnapshotWeights()
+    {
+        _trunk?.TakeInferenceSnapshot();
+        _actor.TakeInferenceSnapshot();
+        _critic.TakeInferenceSnapshot();
+        return new InferenceSnapshot(this);
+    }
+
+    /// <summary>Ends an inference snapshot taken by <see cref="SnapshotWeights"/>.</summary>
+    public readonly struct InferenceSnapshot(ActorCriticPolicy policy) : IDisposable
+    {
+        /// <summary>Makes inference read the weights themselves again.</summary>
+        public void Dispose()
+        {
+            policy._trunk?.ReleaseInferenceSnapshot();
+            policy._actor.ReleaseInferenceSnapshot();
+            policy._critic.ReleaseInferenceSnapshot();
+        }
+    }
+
+    /// <summary>
     /// A data-parallel replica: the same networks, reading and writing this policy's weights, with gradient buffers of its
     /// own, so another thread can run forward and backward on it at the same time (see <see cref="Training.DataParallelRunner"/>).
     /// </summary>

@@ -115,6 +115,7 @@ public sealed class RolloutCollector
         }
 
         long t0 = Stopwatch.GetTimestamp();
+        using var snapshot = policy.SnapshotWeights(); // the weights stay fixed for the whole rollout
         int n = _env.NumEnvs;
         int obsSize = _env.ObservationSize;
         buffer.Clear();

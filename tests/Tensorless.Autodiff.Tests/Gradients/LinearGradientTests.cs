@@ -66,6 +66,31 @@ public class LinearGradientTests
     }
 
     [Fact]
+    public void LinearTransposedWeight_EqualsLinearBitForBit_AndRefusesRecording()
+    {
+        var rng = new Xoshiro256(3);
+        var x = new Tensor(7, 5);
+        var w = new Tensor(9, 5);
+        var b = new Tensor(1, 9);
+        rng.FillUniform(x.Data, -1, 1);
+        rng.FillUniform(w.Data, -1, 1);
+        rng.FillUniform(b.Data, -1, 1);
+        var wt = new Tensor(5, 9);
+        for (int o = 0; o < 9; o++)
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                wt[i, o] = w[o, i];
+            }
+        }
+
+        var tape = new Tape(recording: false);
+        Assert.Equal(tape.Linear(x, w, b).ToArray(), tape.LinearTransposedWeight(x, wt, b).ToArray());
+        Assert.Equal(tape.Linear(x, w, null).ToArray(), tape.LinearTransposedWeight(x, wt, null).ToArray());
+        Assert.Throws<InvalidOperationException>(() => new Tape().LinearTransposedWeight(x, wt, b));
+    }
+
+    [Fact]
     public void MatMul_InnerDimensionMismatch_NamesShapes()
     {
         var ex = Assert.Throws<ArgumentException>(() => new Tape().MatMul(new Tensor(2, 3), new Tensor(4, 5)));

@@ -32,6 +32,47 @@ public class PolicyTests
         }
     }
 
+    [Theory]
+    [InlineData("CartPole-v1", false)]
+    [InlineData("CartPole-v1", true)]
+    [InlineData("Pendulum-v1", false)]
+    public void Act_InsideWeightSnapshot_SameBitsAsWithout(string envId, bool shared)
+    {
+        var spec = Gym.Spec(envId);
+        var policy = new ActorCriticPolicy(spec.ObservationSpace, spec.ActionSpace, new PolicyOptions { SharedTrunk = shared }, new Xoshiro256(8));
+        const int n = 13;
+        var obs = new double[n * policy.ObservationSize];
+        new Xoshiro256(9).FillUniform(obs, -1, 1);
+
+        (double[] Actions, double[] Values, double[] LogProbs) Run()
+        {
+            var actions = new double[n * policy.ActionSize];
+            var values = new double[n];
+            var logProbs = new double[n];
+            policy.Act(new Tape(recording: false), obs, n, new Xoshiro256(10), deterministic: false, actions, values, logProbs);
+            return (actions, values, logProbs);
+        }
+
+        var plain = Run();
+        (double[] Actions, double[] Values, double[] LogProbs) snapped;
+        using (policy.SnapshotWeights())
+        {
+            snapped = Run();
+        }
+
+        Assert.Equal(plain.Actions, snapped.Actions);
+        Assert.Equal(plain.Values, snapped.Values);
+        Assert.Equal(plain.LogProbs, snapped.LogProbs);
+
+        // after the scope, changed weights are seen again
+        foreach (var p in policy.Parameters)
+        {
+            p.Data.Fill(0.01);
+        }
+
+        Assert.NotEqual(plain.Values, Run().Values);
+    }
+
     [Fact]
     public void Act_Deterministic_IsArgmaxOfLogits()
     {
