@@ -21,6 +21,7 @@ public static class Evaluator
     public static EvaluationResult Evaluate(IOnPolicyAlgorithm agent, EvaluationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(agent);
+        using var snapshot = agent.Policy.SnapshotWeights(); // the weights stay fixed while evaluating
         return Evaluate(new PolicyActor(agent.Policy, agent.Learner.ObservationNormalizer), agent.EnvId, options);
     }
 
@@ -29,6 +30,7 @@ public static class Evaluator
     public static EvaluationResult Evaluate(TrainedPolicy policy, EvaluationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        using var snapshot = policy.Network.SnapshotWeights(); // the weights stay fixed while evaluating
         return Evaluate(policy, policy.EnvId, options);
     }
 
