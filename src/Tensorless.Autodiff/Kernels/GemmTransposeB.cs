@@ -42,7 +42,7 @@ public static partial class Gemm
         }
     }
 
-    /// <summary>Copies B [n x k] into a per-thread scratch panel as B^T [k x n] (4 x 4 register transposes); grows once, then reused.</summary>
+    /// <summary>Copies B [n x k] into a per-thread scratch panel as B^T [k x n]; the panel grows once, then is reused.</summary>
     private static ReadOnlySpan<double> PackTransposed(ReadOnlySpan<double> b, int n, int k)
     {
         int size = n * k;
@@ -52,46 +52,56 @@ public static partial class Gemm
             panel = t_packed = new double[Math.Max(size, 4096)];
         }
 
-        ref double src = ref MemoryMarshal.GetReference(b);
-        ref double dst = ref MemoryMarshal.GetArrayDataReference(panel);
+        var packed = panel.AsSpan(0, size);
+        Transpose(b, n, k, packed);
+        return packed;
+    }
+
+    /// <summary>
+    /// Writes the transpose of <paramref name="source"/> [rows x cols] into <paramref name="destination"/> [cols x rows],
+    /// in 4 x 4 register transposes where the shape allows. This is the layout the forward kernel multiplies by, so a
+    /// weight transposed here once gives the same bits as one packed on every call.
+    /// </summary>
+    internal static void Transpose(ReadOnlySpan<double> source, int rows, int cols, Span<double> destination)
+    {
+        ref double src = ref MemoryMarshal.GetReference(source);
+        ref double dst = ref MemoryMarshal.GetReference(destination);
         int j = 0;
-        for (; j + 4 <= n; j += 4)
+        for (; j + 4 <= rows; j += 4)
         {
             int p = 0;
-            for (; p + 4 <= k; p += 4)
+            for (; p + 4 <= cols; p += 4)
             {
-                var r0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, j * k + p));
-                var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (j + 1) * k + p));
-                var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (j + 2) * k + p));
-                var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (j + 3) * k + p));
+                var r0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, j * cols + p));
+                var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (j + 1) * cols + p));
+                var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (j + 2) * cols + p));
+                var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, (j + 3) * cols + p));
                 var t0 = Avx.UnpackLow(r0, r1);
                 var t1 = Avx.UnpackHigh(r0, r1);
                 var t2 = Avx.UnpackLow(r2, r3);
                 var t3 = Avx.UnpackHigh(r2, r3);
-                Avx.Permute2x128(t0, t2, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, p * n + j));
-                Avx.Permute2x128(t1, t3, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, (p + 1) * n + j));
-                Avx.Permute2x128(t0, t2, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, (p + 2) * n + j));
-                Avx.Permute2x128(t1, t3, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, (p + 3) * n + j));
+                Avx.Permute2x128(t0, t2, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, p * rows + j));
+                Avx.Permute2x128(t1, t3, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, (p + 1) * rows + j));
+                Avx.Permute2x128(t0, t2, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, (p + 2) * rows + j));
+                Avx.Permute2x128(t1, t3, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, (p + 3) * rows + j));
             }
 
-            for (; p < k; p++)
+            for (; p < cols; p++)
             {
                 for (int q = j; q < j + 4; q++)
                 {
-                    Unsafe.Add(ref dst, p * n + q) = Unsafe.Add(ref src, q * k + p);
+                    Unsafe.Add(ref dst, p * rows + q) = Unsafe.Add(ref src, q * cols + p);
                 }
             }
         }
 
-        for (; j < n; j++)
+        for (; j < rows; j++)
         {
-            for (int p = 0; p < k; p++)
+            for (int p = 0; p < cols; p++)
             {
-                Unsafe.Add(ref dst, p * n + j) = Unsafe.Add(ref src, j * k + p);
+                Unsafe.Add(ref dst, p * rows + j) = Unsafe.Add(ref src, j * cols + p);
             }
         }
-
-        return panel.AsSpan(0, size);
     }
 
     /// <summary>

@@ -84,16 +84,7 @@ public sealed class Linear : IModule
         }
 
         _weightSnapshot ??= new Tensor(InFeatures, OutFeatures);
-        var w = Weight.Data;
-        var t = _weightSnapshot.Data;
-        for (int o = 0; o < OutFeatures; o++)
-        {
-            for (int i = 0; i < InFeatures; i++)
-            {
-                t[i * OutFeatures + o] = w[o * InFeatures + i];
-            }
-        }
-
+        Kernels.Gemm.Transpose(Weight.Data, OutFeatures, InFeatures, _weightSnapshot.Data);
         _snapshotActive = true;
     }
 
