@@ -1,29 +1,24 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using Tensorless.Autodiff;
-using Tensorless.Autodiff.Optim;
 using Tensorless.Envs;
 using Tensorless.Rl;
-using Tensorless.Rl.Policies;
-using Tensorless.Rl.Training;
+using Tensorless.Rl.Algorithms;
 
 namespace Tensorless.Bench;
 
 /// <summary>
-/// One PPO minibatch step exactly as <c>Ppo</c> runs it, on CartPole's 64x64 tanh actor-critic (categorical, 2 actions,
-/// orthogonal init): loss = clipped surrogate + 0.5 MSE - 0.01 mean entropy computed in cache-sized chunks by the
-/// <c>DataParallelRunner</c> on 1 or 2 threads, global-norm clipping at 0.5, and an Adam step. Fixed random minibatch.
-/// About 53k flops per sample (forward, backward and update).
+/// One PPO minibatch step exactly as the learner runs it: <see cref="Ppo.Update"/> with one epoch over one minibatch that
+/// holds a rollout collected on CartPole-v1 (SB3's 64x64 tanh actor-critic, categorical head, orthogonal init): gather and
+/// normalise the minibatch, loss = clipped surrogate + 0.5 MSE - 0.01 mean entropy computed in cache-sized chunks on 1 or
+/// 2 threads, global-norm clipping at 0.5, an Adam step. About 53k flops per sample (forward, backward and update).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(Config))]
 public class UpdateStepBenchmarks
 {
-    private DataParallelRunner _runner = null!;
-    private DataParallelRunner.ChunkLoss _loss = null!;
-    private Parameter[] _parameters = null!;
-    private Adam _adam = null!;
-    private Minibatch _batch = null!;
+    private const int Envs = 8;
+    private Ppo _ppo = null!;
+    private MetricsRecord _metrics = null!;
 
     /// <summary>Samples per minibatch.</summary>
     [Params(512, 2048)]
@@ -33,53 +28,28 @@ public class UpdateStepBenchmarks
     [Params(1, 2)]
     public int Threads { get; set; }
 
-    /// <summary>Builds the policy, the runner, the optimizer and a minibatch from fixed seeds.</summary>
+    /// <summary>Builds PPO from fixed seeds and collects one rollout.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        var spec = Gym.Spec("CartPole-v1");
-        var rng = new Xoshiro256(1);
-        var policy = new ActorCriticPolicy(spec.ObservationSpace, spec.ActionSpace, new PolicyOptions(), rng);
-        _parameters = [.. policy.Parameters];
-        _adam = new Adam(_parameters, learningRate: 2.5e-4, eps: 1e-5);
-        _runner = new DataParallelRunner(policy, Threads);
-        var batch = new Minibatch(Minibatch, 4, 1);
-        rng.FillUniform(batch.Observations.Data, -1, 1);
-        for (int i = 0; i < Minibatch; i++)
+        var env = Gym.MakeVector("CartPole-v1", Envs, seed: 1);
+        _ppo = new Ppo(env, new PpoOptions
         {
-            batch.Actions.Data[i] = rng.NextInt(2);
-        }
-
-        rng.FillUniform(batch.OldLogProbs.Data, -0.9, -0.5);
-        rng.FillGaussian(batch.Advantages.Data);
-        rng.FillUniform(batch.Returns.Data, 0, 10);
-        _batch = batch;
-        _loss = (Tape tape, ActorCriticPolicy p, int start, int count, double weight, ref UpdateStats stats) =>
-        {
-            var (obs, actions) = batch.Inputs(tape, start, count);
-            var eval = p.Evaluate(tape, obs, actions);
-            var policyLoss = tape.PpoClipLoss(eval.LogProb, Rl.Training.Minibatch.Rows(tape, batch.OldLogProbs, start, count),
-                Rl.Training.Minibatch.Rows(tape, batch.Advantages, start, count), 0.2);
-            var valueLoss = tape.Mse(eval.Value!, Rl.Training.Minibatch.Rows(tape, batch.Returns, start, count));
-            var loss = tape.Sub(tape.Add(policyLoss, tape.Scale(valueLoss, 0.5)), tape.Scale(tape.Mean(eval.Entropy), 0.01));
-            stats.Loss += weight * loss.Data[0];
-            return tape.Scale(loss, weight);
-        };
+            OnPolicy = new OnPolicyOptions { NumEnvs = Envs, NumSteps = Minibatch / Envs, EntCoef = 0.01, LearningRate = 2.5e-4, Threads = Threads },
+            MinibatchSize = Minibatch,
+            NumEpochs = 1,
+        });
+        _ppo.Learner.CollectRollout();
+        _metrics = MetricsRecord.CreateStandard();
     }
 
     /// <summary>Stops the worker thread.</summary>
     [GlobalCleanup]
-    public void Cleanup() => _runner.Dispose();
+    public void Cleanup() => _ppo.Dispose();
 
-    /// <summary>Gradient (chunked, data-parallel), clipping and Adam step for one minibatch.</summary>
+    /// <summary>One update: gather, gradient (chunked, data-parallel), clipping and Adam step for one minibatch.</summary>
     [Benchmark]
-    public double Update()
-    {
-        var stats = _runner.Run(_batch.Size, _loss);
-        GradientClipping.ClipByGlobalNorm(_parameters, 0.5);
-        _adam.Step();
-        return stats.Loss;
-    }
+    public bool Update() => _ppo.Update(1.0, _metrics);
 
     private sealed class Config : ManualConfig
     {

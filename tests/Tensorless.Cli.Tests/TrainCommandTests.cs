@@ -76,7 +76,7 @@ public sealed class TrainCommandTests : IDisposable
     [Theory]
     [InlineData("--set gamma=1.5", "Gamma")]
     [InlineData("--set nonsense=1", "Unknown option 'nonsense'")]
-    [InlineData("--set batch_size=100", "BatchSize")]
+    [InlineData("--set batch_size=100", "MinibatchSize")]
     [InlineData("--preset nope", "Unknown preset 'nope'")]
     [InlineData("--env Nope-v0", "Unknown env id 'Nope-v0'")]
     [InlineData("--algo dqn", "Unknown --algo 'dqn'")]

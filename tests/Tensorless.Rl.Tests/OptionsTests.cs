@@ -1,3 +1,5 @@
+using Tensorless.Autodiff.Nn;
+
 namespace Tensorless.Rl.Tests;
 
 public sealed class OptionsTests
@@ -5,19 +7,22 @@ public sealed class OptionsTests
     [Fact]
     public void A2cOptions_Defaults_AreStableBaselines3()
     {
-        var o = new A2cOptions();
+        var a2c = new A2cOptions();
+        var o = a2c.OnPolicy;
         Assert.Equal((5, 0.99, 1.0, 0.0, 0.5, 0.5, 7e-4), (o.NumSteps, o.Gamma, o.GaeLambda, o.EntCoef, o.VfCoef, o.MaxGradNorm!.Value, o.LearningRate));
         Assert.Equal((OptimizerKind.RmsProp, 0.99, 1e-5, false), (o.Optimizer, o.RmsPropAlpha, o.OptimizerEps, o.NormalizeAdvantage));
-        Assert.Equal(o.NumEnvs * o.NumSteps, o.BatchSize);
-        o.Validate();
+        Assert.Equal(8 * 5, o.RolloutSize);
+        a2c.Validate();
     }
 
     [Fact]
     public void PpoOptions_Defaults_AreStableBaselines3()
     {
         var o = new PpoOptions();
-        Assert.Equal((2048, 64, 10, 0.99, 0.95, 0.2), (o.RolloutSize, o.BatchSize, o.NumEpochs, o.Gamma, o.GaeLambda, o.ClipRange));
-        Assert.Equal((0.0, 0.5, 0.5, 3e-4, true, 1e-5), (o.EntCoef, o.VfCoef, o.MaxGradNorm!.Value, o.LearningRate, o.NormalizeAdvantage, o.OptimizerEps));
+        var s = o.OnPolicy;
+        Assert.Equal((2048, 64, 10, 0.99, 0.95, 0.2), (s.RolloutSize, o.MinibatchSize, o.NumEpochs, s.Gamma, s.GaeLambda, o.ClipRange));
+        Assert.Equal((0.0, 0.5, 0.5, 3e-4, true, 1e-5), (s.EntCoef, s.VfCoef, s.MaxGradNorm!.Value, s.LearningRate, s.NormalizeAdvantage, s.OptimizerEps));
+        Assert.Equal((0.01, 1.0), (o.KlPenaltyTarget, o.KlBetaInit));
         Assert.Null(o.ClipRangeVf);
         Assert.Null(o.TargetKl);
         Assert.Equal(32, o.NumMinibatches);
@@ -36,23 +41,23 @@ public sealed class OptionsTests
 
     public static TheoryData<string, A2cOptions> BadA2c => new()
     {
-        { "NumEnvs", new A2cOptions { NumEnvs = 0 } },
-        { "NumSteps", new A2cOptions { NumSteps = -1 } },
-        { "Gamma", new A2cOptions { Gamma = 1.5 } },
-        { "GaeLambda", new A2cOptions { GaeLambda = double.NaN } },
-        { "NStep", new A2cOptions { NStep = 0 } },
-        { "EntCoef", new A2cOptions { EntCoef = -0.1 } },
-        { "VfCoef", new A2cOptions { VfCoef = double.PositiveInfinity } },
-        { "MaxGradNorm", new A2cOptions { MaxGradNorm = 0 } },
-        { "LearningRate", new A2cOptions { LearningRate = 0 } },
-        { "OptimizerEps", new A2cOptions { OptimizerEps = -1e-5 } },
-        { "RmsPropAlpha", new A2cOptions { RmsPropAlpha = 1.2 } },
-        { "TrainValueIterations", new A2cOptions { TrainValueIterations = -1 } },
-        { "ValueLearningRate", new A2cOptions { ValueLearningRate = -1 } },
-        { "Optimizer", new A2cOptions { Optimizer = (OptimizerKind)9 } },
-        { "Policy.HiddenSizes", new A2cOptions { Policy = new PolicyOptions { HiddenSizes = [64, 0] } } },
-        { "Policy.LogStdInit", new A2cOptions { Policy = new PolicyOptions { LogStdInit = double.NaN } } },
-        { "TrainValueIterations", new A2cOptions { TrainValueIterations = 5, Policy = new PolicyOptions { SharedTrunk = true } } },
+        { "NumEnvs", new A2cOptions { OnPolicy = A2cOptions.Defaults with { NumEnvs = 0 } } },
+        { "NumSteps", new A2cOptions { OnPolicy = A2cOptions.Defaults with { NumSteps = -1 } } },
+        { "Gamma", new A2cOptions { OnPolicy = A2cOptions.Defaults with { Gamma = 1.5 } } },
+        { "GaeLambda", new A2cOptions { OnPolicy = A2cOptions.Defaults with { GaeLambda = double.NaN } } },
+        { "NStep", new A2cOptions { OnPolicy = A2cOptions.Defaults with { NStep = 0 } } },
+        { "EntCoef", new A2cOptions { OnPolicy = A2cOptions.Defaults with { EntCoef = -0.1 } } },
+        { "VfCoef", new A2cOptions { OnPolicy = A2cOptions.Defaults with { VfCoef = double.PositiveInfinity } } },
+        { "MaxGradNorm", new A2cOptions { OnPolicy = A2cOptions.Defaults with { MaxGradNorm = 0 } } },
+        { "LearningRate", new A2cOptions { OnPolicy = A2cOptions.Defaults with { LearningRate = 0 } } },
+        { "OptimizerEps", new A2cOptions { OnPolicy = A2cOptions.Defaults with { OptimizerEps = -1e-5 } } },
+        { "RmsPropAlpha", new A2cOptions { OnPolicy = A2cOptions.Defaults with { RmsPropAlpha = 1.2 } } },
+        { "TrainValueIterations", new A2cOptions { OnPolicy = A2cOptions.Defaults with { TrainValueIterations = -1 } } },
+        { "ValueLearningRate", new A2cOptions { OnPolicy = A2cOptions.Defaults with { ValueLearningRate = -1 } } },
+        { "Optimizer", new A2cOptions { OnPolicy = A2cOptions.Defaults with { Optimizer = (OptimizerKind)9 } } },
+        { "Policy.HiddenSizes", new A2cOptions { OnPolicy = A2cOptions.Defaults with { Policy = new PolicyOptions { HiddenSizes = [64, 0] } } } },
+        { "Policy.LogStdInit", new A2cOptions { OnPolicy = A2cOptions.Defaults with { Policy = new PolicyOptions { LogStdInit = double.NaN } } } },
+        { "TrainValueIterations", new A2cOptions { OnPolicy = A2cOptions.Defaults with { TrainValueIterations = 5, Policy = new PolicyOptions { SharedTrunk = true } } } },
     };
 
     [Theory]
@@ -66,22 +71,22 @@ public sealed class OptionsTests
 
     public static TheoryData<string, PpoOptions> BadPpo => new()
     {
-        { "BatchSize", new PpoOptions { NumEnvs = 3, NumSteps = 10, BatchSize = 4 } },
-        { "BatchSize", new PpoOptions { NumEnvs = 1, NumSteps = 8, BatchSize = 1 } },
-        { "BatchSize", new PpoOptions { BatchSize = 0 } },
+        { "MinibatchSize", new PpoOptions { OnPolicy = new() { NumEnvs = 3, NumSteps = 10 }, MinibatchSize = 4 } },
+        { "MinibatchSize", new PpoOptions { OnPolicy = new() { NumEnvs = 1, NumSteps = 8 }, MinibatchSize = 1 } },
+        { "MinibatchSize", new PpoOptions { MinibatchSize = 0 } },
         { "NumEpochs", new PpoOptions { NumEpochs = 0 } },
         { "ClipRange", new PpoOptions { ClipRange = 0 } },
         { "ClipRange", new PpoOptions { ClipRange = 1 } },
         { "ClipRangeVf", new PpoOptions { ClipRangeVf = -0.2 } },
         { "TargetKl", new PpoOptions { TargetKl = 0 } },
         { "TargetKlFactor", new PpoOptions { TargetKlFactor = 0 } },
-        { "KlTarget", new PpoOptions { KlTarget = -1 } },
+        { "KlPenaltyTarget", new PpoOptions { KlPenaltyTarget = -1 } },
         { "KlBetaInit", new PpoOptions { KlBetaInit = 0 } },
-        { "Gamma", new PpoOptions { Gamma = -0.1 } },
+        { "Gamma", new PpoOptions { OnPolicy = new() { Gamma = -0.1 } } },
         { "ClipRangeSchedule", new PpoOptions { ClipRangeSchedule = (Schedule)7 } },
         { "PolicyObjective", new PpoOptions { PolicyObjective = (PolicyObjective)7 } },
-        { "Policy.ActorHiddenSizes", new PpoOptions { Policy = new PolicyOptions { SharedTrunk = true, ActorHiddenSizes = [8] } } },
-        { "Policy.HiddenSizes", new PpoOptions { Policy = new PolicyOptions { SharedTrunk = true, HiddenSizes = [] } } },
+        { "Policy.ActorHiddenSizes", new PpoOptions { OnPolicy = new() { Policy = new PolicyOptions { SharedTrunk = true, ActorHiddenSizes = [8] } } } },
+        { "Policy.HiddenSizes", new PpoOptions { OnPolicy = new() { Policy = new PolicyOptions { SharedTrunk = true, HiddenSizes = [] } } } },
     };
 
     [Theory]
@@ -96,8 +101,8 @@ public sealed class OptionsTests
     [Fact]
     public void PpoOptions_MinibatchNotDividingRollout_MessageShowsTheNumbers()
     {
-        var e = Assert.Throws<ArgumentException>(new PpoOptions { NumEnvs = 3, NumSteps = 10, BatchSize = 4 }.Validate);
-        Assert.Contains("BatchSize = 4", e.Message);
+        var e = Assert.Throws<ArgumentException>(new PpoOptions { OnPolicy = new() { NumEnvs = 3, NumSteps = 10 }, MinibatchSize = 4 }.Validate);
+        Assert.Contains("MinibatchSize = 4", e.Message);
         Assert.Contains("3 * 10 = 30", e.Message);
     }
 
@@ -105,7 +110,7 @@ public sealed class OptionsTests
     public void Presets_Every_ValidatesAndIsFoundByName()
     {
         Assert.Equal(
-            ["seed-a2c-cartpole", "seed-ppo-cartpole", "seed-a2c-swingup", "seed-ppo-swingup", "lecture-a2c-cartpole", "ppo-cartpole", "a2c-cartpole", "ppo-pendulum"],
+            ["seed-ppo-cartpole", "seed-ppo-swingup", "ppo-cartpole", "ppo-pendulum", "seed-a2c-cartpole", "seed-a2c-swingup", "lecture-a2c-cartpole", "a2c-cartpole"],
             Presets.Names);
         foreach (string name in Presets.Names)
         {
@@ -130,24 +135,25 @@ public sealed class OptionsTests
     [Fact]
     public void Presets_SeedValues_MatchTheBlogPosts()
     {
-        A2cOptions a2c = A2cOptions.Preset("seed-a2c-cartpole");
+        OnPolicyOptions a2c = A2cOptions.Preset("seed-a2c-cartpole").OnPolicy;
         Assert.Equal((8, 4052, 0.1, 0.01, 80), (a2c.NumEnvs, a2c.NumSteps, a2c.LearningRate, a2c.ValueLearningRate!.Value, a2c.TrainValueIterations));
         Assert.Empty(a2c.Policy.EffectiveActorHiddenSizes);
         Assert.Equal("CartPole-v0", Presets.Get("seed-a2c-cartpole").EnvId);
         Assert.Equal(100L * 4052 * 8, Presets.Get("seed-a2c-cartpole").TotalSteps);
 
         PpoOptions ppo = PpoOptions.Preset("seed-ppo-swingup");
-        Assert.Equal((0.999, 0.99, 0.1, 0.01, 1.0, 80), (ppo.Gamma, ppo.GaeLambda, ppo.ClipRange, ppo.TargetKl!.Value, ppo.TargetKlFactor, ppo.NumEpochs));
-        Assert.Equal((0.01, 0.1, 1), (ppo.LearningRate, ppo.ValueLearningRate!.Value, ppo.NumMinibatches));
-        Assert.Equal(0.5, ppo.Policy.LogStdInit); // the seed's log_sigma = 1 was a log-variance
-        Assert.True(ppo.Policy.ZeroInitLastLayers);
+        var shared = ppo.OnPolicy;
+        Assert.Equal((0.999, 0.99, 0.1, 0.01, 1.0, 80), (shared.Gamma, shared.GaeLambda, ppo.ClipRange, ppo.TargetKl!.Value, ppo.TargetKlFactor, ppo.NumEpochs));
+        Assert.Equal((0.01, 0.1, 1), (shared.LearningRate, shared.ValueLearningRate!.Value, ppo.NumMinibatches));
+        Assert.Equal(0.5, shared.Policy.LogStdInit); // the seed's log_sigma = 1 was a log-variance
+        Assert.True(shared.Policy.ZeroInitLastLayers);
         Assert.Equal(256L * 4052 * 8, Presets.Get("seed-ppo-swingup").TotalSteps);
     }
 
     [Fact]
     public void Presets_LectureA2c_IsTheTableWithSharedTrunk()
     {
-        A2cOptions o = A2cOptions.Preset("lecture-a2c-cartpole");
+        OnPolicyOptions o = A2cOptions.Preset("lecture-a2c-cartpole").OnPolicy;
         Assert.Equal((16, 128, 3e-4, 0.01, 0.5, 0.5), (o.NumEnvs, o.NumSteps, o.LearningRate, o.EntCoef, o.VfCoef, o.MaxGradNorm!.Value));
         Assert.True(o.Policy.SharedTrunk);
         Assert.Equal([128, 128], o.Policy.HiddenSizes);

@@ -7,6 +7,7 @@ using Tensorless.Autodiff.Nn;
 using Tensorless.Autodiff.Optim;
 using Tensorless.Envs;
 using Tensorless.Rl;
+using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Policies;
 using Tensorless.Rl.Training;
 
@@ -91,40 +92,23 @@ internal static class MicroBenchmarks
         return (calls, watch.Elapsed.TotalSeconds);
     }
 
-    /// <summary>One PPO minibatch step of a 64x64 tanh actor-critic on CartPole: forward, loss, backward, clip, Adam.</summary>
+    /// <summary>
+    /// One PPO minibatch step of SB3's 64x64 tanh actor-critic on CartPole, exactly as the learner runs it: <see cref="Ppo.Update"/>
+    /// with one epoch over one minibatch holding a collected rollout (gather, forward, loss, backward, clip, Adam).
+    /// </summary>
     private static double PpoUpdate(int batch, int threads)
     {
-        var spec = Gym.Spec("CartPole-v1");
-        var rng = new Xoshiro256(1);
-        var policy = new ActorCriticPolicy(spec.ObservationSpace, spec.ActionSpace, new PolicyOptions(), rng);
-        var mb = new Minibatch(batch, 4, 1);
-        rng.FillUniform(mb.Observations.Data, -1, 1);
-        rng.FillUniform(mb.Advantages.Data, -1, 1);
-        rng.FillUniform(mb.Returns.Data, 0, 10);
-        for (int i = 0; i < batch; i++)
+        const int envs = 8;
+        var env = Gym.MakeVector("CartPole-v1", envs, seed: 1);
+        using var ppo = new Ppo(env, new PpoOptions
         {
-            mb.Actions.Data[i] = rng.NextInt(2);
-            mb.OldLogProbs.Data[i] = -0.69;
-        }
-
-        Parameter[] parameters = [.. policy.Parameters];
-        var adam = new Adam(parameters, 3e-4, eps: 1e-5);
-        using var runner = new DataParallelRunner(policy, threads);
-        DataParallelRunner.ChunkLoss loss = (Tape tape, ActorCriticPolicy p, int start, int count, double weight, ref UpdateStats stats) =>
-        {
-            var (obs, actions) = mb.Inputs(tape, start, count);
-            var eval = p.Evaluate(tape, obs, actions);
-            var policyLoss = tape.PpoClipLoss(eval.LogProb, Minibatch.Rows(tape, mb.OldLogProbs, start, count), Minibatch.Rows(tape, mb.Advantages, start, count), 0.2);
-            var total = tape.Add(tape.Sub(policyLoss, tape.Scale(tape.Mean(eval.Entropy), 0.01)),
-                tape.Scale(tape.Mse(eval.Value!, Minibatch.Rows(tape, mb.Returns, start, count)), 0.5));
-            return tape.Scale(total, weight);
-        };
-        return Rate(() =>
-        {
-            runner.Run(batch, loss);
-            GradientClipping.ClipByGlobalNorm(parameters, 0.5);
-            adam.Step();
-        }, batch);
+            OnPolicy = new OnPolicyOptions { NumEnvs = envs, NumSteps = batch / envs, EntCoef = 0.01, Threads = threads },
+            MinibatchSize = batch,
+            NumEpochs = 1,
+        });
+        ppo.Learner.CollectRollout();
+        var metrics = MetricsRecord.CreateStandard();
+        return Rate(() => ppo.Update(1.0, metrics), batch);
     }
 
     /// <summary>The 4-64-64-2 tanh actor's forward pass on an inference tape.</summary>

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using Tensorless.Envs;
 using Tensorless.Rl;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Evaluation;
 using Tensorless.Rl.Training;
-using Tensorless.Cli.Training;
+using Tensorless.Rl.Runs;
 
 namespace Tensorless.Cli.Bench;
 
@@ -27,14 +26,13 @@ internal static class SolveHarness
         var c = CultureInfo.InvariantCulture;
         foreach (ulong seed in seeds)
         {
-            var setup = TrainSetup.Resolve(new TrainRequest { Preset = preset, Seed = seed, Threads = threads, TotalSteps = totalSteps, OutputDirectory = "-" });
+            var setup = RunSetup.Resolve(new RunRequest { Preset = preset, Seed = seed, Threads = threads, TotalSteps = totalSteps, OutputDirectory = "-" });
             target = setup.Target ?? throw new ArgumentException($"Preset '{preset}' on {setup.EnvId} has no target return, so 'solved' is undefined.");
             envId = setup.EnvId;
-            var env = Gym.MakeVector(setup.EnvId, setup.NumEnvs, seed);
-            using IOnPolicyAlgorithm agent = setup.Ppo is not null ? new Ppo(env, setup.Ppo) : new A2c(env, setup.A2c!);
+            using var agent = setup.CreateAgent();
             var progress = agent.Learn(setup.TotalSteps, new StopOnReward(target.Value));
             bool trained = progress.SolvedAtEnvSteps is not null;
-            var eval = Evaluator.Evaluate(agent, new EvaluationOptions { Episodes = 100, Deterministic = true, Seed = seed + 1_000_003 });
+            var eval = Evaluator.Evaluate(agent, new EvaluationOptions { Episodes = 100, Deterministic = true, Seed = seed + TrainingRun.EvaluationSeedOffset });
             bool solved = trained && eval.MeanReturn >= target.Value;
             var run = new Run(seed, solved, progress.EnvSteps, progress.WallSeconds, progress.RolloutSeconds, progress.UpdateSeconds, eval.MeanReturn);
             runs.Add(run);

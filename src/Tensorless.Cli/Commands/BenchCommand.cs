@@ -1,3 +1,4 @@
+using Tensorless.Rl.Runs;
 using System.CommandLine;
 using System.Globalization;
 using Tensorless.Cli.Bench;
@@ -39,9 +40,9 @@ internal static class BenchCommand
                     throw new ArgumentException("--seeds needs at least one seed.");
                 }
 
-                int t = parse.GetValue(threads) ?? TrainSetup.DefaultThreads;
+                int t = parse.GetValue(threads) ?? RunSetup.DefaultThreads;
                 string name = parse.GetValue(preset)!;
-                long budget = parse.GetValue(totalSteps) ?? Math.Max(Rl.Presets.Get(name).TotalSteps, TrainSetup.DefaultTotalSteps);
+                long budget = parse.GetValue(totalSteps) ?? Math.Max(Rl.Presets.Get(name).TotalSteps, RunSetup.DefaultTotalSteps);
                 return SolveHarness.Execute(name, list, t, budget, parse.GetValue(json), parse.InvocationConfiguration.Output);
             }
             catch (ArgumentException ex)

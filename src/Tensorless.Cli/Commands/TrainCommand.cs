@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Tensorless.Cli.Training;
 using Tensorless.Rl;
+using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Runs;
 
 namespace Tensorless.Cli.Commands;
 
@@ -13,7 +15,7 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var algo = new Option<string?>("--algo") { Description = "Algorithm: a2c or ppo (default: the preset's, else ppo)." };
+        var algo = new Option<string?>("--algo") { Description = $"Algorithm: {string.Join(", ", AlgorithmRegistry.Names)} (default: the preset's, else {RunSetup.DefaultAlgorithm})." };
         var env = new Option<string?>("--env") { Description = "Env id, e.g. CartPole-v1 (default: the preset's, else CartPole-v1). See 'tensorless env list'." };
         var preset = new Option<string?>("--preset") { Description = $"Named settings: {string.Join(", ", Presets.Names)}." };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of weights, env resets and sampling (default 1)." };
@@ -45,7 +47,7 @@ internal static class TrainCommand
                         : throw new ArgumentException($"--target takes a number or 'none', got '{targetText}'.");
                 }
 
-                var request = new TrainRequest
+                var request = new RunRequest
                 {
                     Algorithm = parse.GetValue(algo),
                     EnvId = parse.GetValue(env),
@@ -59,11 +61,10 @@ internal static class TrainCommand
                     OutputDirectory = parse.GetValue(output),
                     ResumeDirectory = parse.GetValue(resume),
                     Threads = parse.GetValue(threads),
-                    Plain = parse.GetValue(plain),
                 };
-                return TrainJob.Run(request, stdout, stderr);
+                return TrainJob.Run(request, parse.GetValue(plain), stdout, stderr);
             }
-            catch (ArgumentException ex)
+            catch (Exception ex) when (ex is ArgumentException or InvalidDataException or IOException or NotSupportedException)
             {
                 stderr.WriteLine(CliErrors.Describe(ex));
                 return 2;

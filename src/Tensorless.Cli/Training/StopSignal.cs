@@ -1,28 +1,29 @@
-using Tensorless.Rl;
-using Tensorless.Rl.Training;
-
 namespace Tensorless.Cli.Training;
 
-/// <summary>Turns Ctrl+C into a clean stop after the current update, so the run still saves, evaluates and summarises.</summary>
-internal sealed class StopSignal : ITrainingCallback, IDisposable
+/// <summary>
+/// Turns the first Ctrl+C into a cancellation of the training run (a clean stop after the current update, so the run
+/// still saves, evaluates and summarises); a second Ctrl+C ends the process as usual.
+/// </summary>
+internal sealed class StopSignal : IDisposable
 {
-    private volatile bool _requested;
+    private readonly CancellationTokenSource _source = new();
 
     public StopSignal() => Console.CancelKeyPress += OnCancel;
 
-    public bool Requested => _requested;
+    public CancellationToken Token => _source.Token;
 
-    public bool OnUpdate(TrainingProgress progress, MetricsRecord metrics) => !_requested;
-
-    public void Dispose() => Console.CancelKeyPress -= OnCancel;
+    public void Dispose()
+    {
+        Console.CancelKeyPress -= OnCancel;
+        _source.Dispose();
+    }
 
     private void OnCancel(object? sender, ConsoleCancelEventArgs e)
     {
-        if (!_requested)
+        if (!_source.IsCancellationRequested)
         {
-            // the first Ctrl+C stops after this update; a second one ends the process as usual
             e.Cancel = true;
-            _requested = true;
+            _source.Cancel();
         }
     }
 }

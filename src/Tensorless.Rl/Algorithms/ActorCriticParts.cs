@@ -6,34 +6,32 @@ using Tensorless.Rl.Training;
 namespace Tensorless.Rl.Algorithms;
 
 /// <summary>
-/// What A2C and PPO build the same way from their options: the shared learner, the data-parallel gradient runner, the
-/// policy optimizer over the parameters the policy loss trains, and, for the seeds' variant
-/// (<c>TrainValueIterations</c> &gt; 0), the separate critic fit with its own optimizer.
+/// What actor-critic algorithms build the same way from their shared options: the learner, the data-parallel gradient
+/// runner, the policy optimizer over the parameters the policy loss trains, and, for the seeds' variant
+/// (<see cref="OnPolicyOptions.TrainValueIterations"/> &gt; 0), the separate critic fit with its own optimizer.
 /// </summary>
 internal sealed class ActorCriticParts
 {
     /// <summary>Builds the parts; <paramref name="update"/> is the algorithm's own update rule.</summary>
     /// <exception cref="ArgumentException">A separate value fit is asked for on a policy with a shared trunk.</exception>
-    public ActorCriticParts(IVectorEnv env, RolloutSettings settings, PolicyOptions policyOptions, Func<double, MetricsRecord, bool> update,
-        int threads, OptimizerKind optimizer, double learningRate, double eps, double rmsPropAlpha,
-        int trainValueIterations, double? valueLearningRate, int rolloutSize)
+    public ActorCriticParts(IVectorEnv env, OnPolicyOptions options, Func<double, MetricsRecord, bool> update)
     {
-        Learner = new OnPolicyLearner(env, settings, policyOptions, update);
+        Learner = new OnPolicyLearner(env, options, update);
         var policy = Learner.Policy;
-        bool separateValue = trainValueIterations > 0;
+        bool separateValue = options.TrainValueIterations > 0;
         if (separateValue && !policy.HasSeparateNetworks)
         {
-            throw new ArgumentException("TrainValueIterations needs separate actor and critic networks; set Policy.SharedTrunk to false.", nameof(trainValueIterations));
+            throw new ArgumentException("TrainValueIterations needs separate actor and critic networks; set Policy.SharedTrunk to false.", nameof(options));
         }
 
-        Runner = new DataParallelRunner(policy, threads);
+        Runner = new DataParallelRunner(policy, options.Threads);
         PolicyParameters = separateValue ? [.. policy.ActorParameters] : [.. policy.Parameters];
-        Optimizer = OptimizerFactory.Create(optimizer, PolicyParameters, learningRate, eps, rmsPropAlpha);
+        Optimizer = OptimizerFactory.Create(options, PolicyParameters, options.LearningRate);
         if (separateValue)
         {
             Parameter[] valueParameters = [.. policy.CriticParameters];
-            var valueOptimizer = OptimizerFactory.Create(optimizer, valueParameters, valueLearningRate ?? learningRate, eps, rmsPropAlpha);
-            ValueFit = new ValueFit(Runner, valueOptimizer, valueParameters, new Minibatch(rolloutSize, env.ObservationSize, env.ActionSize));
+            var valueOptimizer = OptimizerFactory.Create(options, valueParameters, options.ValueLearningRate ?? options.LearningRate);
+            ValueFit = new ValueFit(Runner, valueOptimizer, valueParameters, new Minibatch(options.RolloutSize, env.ObservationSize, env.ActionSize));
         }
     }
 

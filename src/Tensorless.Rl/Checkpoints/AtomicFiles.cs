@@ -47,4 +47,13 @@ internal static class AtomicFiles
             File.Move(temp, final, overwrite: true);
         }
     }
+
+    /// <summary>Writes one text file atomically (UTF-8, via <see cref="WriteAll"/>).</summary>
+    /// <exception cref="IOException">The file could not be written; the previous one is unchanged.</exception>
+    public static void WriteText(string path, string text)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        WriteAll(directory, [(Path.GetFileName(path), stream => stream.Write(bytes))]);
+    }
 }

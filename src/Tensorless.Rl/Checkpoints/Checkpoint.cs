@@ -68,15 +68,15 @@ public static class Checkpoint
             throw new InvalidDataException($"{configPath}: cannot make env '{config.EnvId}' x {config.NumEnvs}: {e.Message}", e);
         }
 
+        if (!AlgorithmRegistry.TryGet(config.Algo, out var entry))
+        {
+            throw new InvalidDataException($"{configPath}: unknown algorithm '{config.Algo}' (known: {string.Join(", ", AlgorithmRegistry.Names)}).");
+        }
+
         IOnPolicyAlgorithm agent;
         try
         {
-            agent = config.Algo switch
-            {
-                "ppo" => new Ppo(env, Options<PpoOptions>(config, configPath)),
-                "a2c" => new A2c(env, Options<A2cOptions>(config, configPath)),
-                _ => throw new InvalidDataException($"{configPath}: unknown algorithm '{config.Algo}' (known: ppo, a2c)."),
-            };
+            agent = entry.Create(env, Options(config, configPath, entry.OptionsType));
         }
         catch (ArgumentException e)
         {
@@ -151,16 +151,17 @@ public static class Checkpoint
         return (config, model);
     }
 
-    /// <summary>Deserializes the options record of <paramref name="config"/>.</summary>
-    internal static T Options<T>(CheckpointConfig config, string configPath)
+    /// <summary>Deserializes the options record of <paramref name="config"/> as <paramref name="type"/>.</summary>
+    internal static IAlgorithmOptions Options(CheckpointConfig config, string configPath, Type type)
     {
         try
         {
-            return config.Options.Deserialize<T>(CheckpointConfig.OptionsJson) ?? throw new InvalidDataException($"{configPath}: 'options' is null.");
+            return config.Options.Deserialize(type, CheckpointConfig.OptionsJson) as IAlgorithmOptions
+                ?? throw new InvalidDataException($"{configPath}: 'options' is null or not a {type.Name}.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{configPath}: 'options' is not a valid {typeof(T).Name}: {e.Message}", e);
+            throw new InvalidDataException($"{configPath}: 'options' is not a valid {type.Name}: {e.Message}", e);
         }
     }
 
@@ -210,10 +211,7 @@ public static class Checkpoint
         progress.UpdateSeconds = config.Progress.UpdateSeconds;
         progress.SolvedAtEnvSteps = config.Progress.SolvedAtEnvSteps;
         progress.SolvedAtSeconds = config.Progress.SolvedAtSeconds;
-        if (agent is Ppo ppo && config.KlBeta is double beta)
-        {
-            ppo.KlBeta = beta;
-        }
+        agent.LoadExtraState(config.AlgorithmState ?? new Dictionary<string, double>());
     }
 
     private static CheckpointConfig BuildConfig(IOnPolicyAlgorithm agent, string id)
@@ -230,7 +228,7 @@ public static class Checkpoint
             Algo = agent.Algorithm,
             EnvId = agent.EnvId,
             NumEnvs = learner.Env.NumEnvs,
-            Seed = learner.Settings.Seed,
+            Seed = learner.Options.Seed,
             Options = JsonSerializer.SerializeToNode(agent.Options, agent.Options.GetType(), CheckpointConfig.OptionsJson)!.AsObject(),
             ObservationSpace = SpaceJson.From(learner.Env.SingleObservationSpace),
             ActionSpace = SpaceJson.From(learner.Env.SingleActionSpace),
@@ -248,7 +246,7 @@ public static class Checkpoint
                 SolvedAtEnvSteps = progress.SolvedAtEnvSteps,
                 SolvedAtSeconds = progress.SolvedAtSeconds,
             },
-            KlBeta = agent is Ppo ppo && ppo.Options.PolicyObjective == PolicyObjective.AdaptiveKlPenalty ? ppo.KlBeta : null,
+            AlgorithmState = ExtraState(agent),
             LibraryVersion = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString(),
             DotnetVersion = RuntimeInformation.FrameworkDescription,
             SavedAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
@@ -262,6 +260,13 @@ public static class Checkpoint
                 EpisodeCount = episodes.EpisodeCount,
             },
         };
+    }
+
+    private static Dictionary<string, double>? ExtraState(IOnPolicyAlgorithm agent)
+    {
+        var state = new Dictionary<string, double>(StringComparer.Ordinal);
+        agent.SaveExtraState(state);
+        return state.Count > 0 ? state : null;
     }
 
     private static ulong[] ParseWords(string[] words, string configPath)

@@ -15,8 +15,8 @@ internal sealed record CheckpointConfig
     /// <summary>Value of <see cref="Format"/>.</summary>
     public const string FormatName = "tensorless-checkpoint";
 
-    /// <summary>Layout version this build writes and reads.</summary>
-    public const int CurrentVersion = 1;
+    /// <summary>Layout version this build writes and reads (2: options compose the shared <c>OnPolicy</c> record; algorithm state by name).</summary>
+    public const int CurrentVersion = 2;
 
     /// <summary>Serializer of the envelope: snake_case, indented; NaN is allowed because a mean return may be NaN.</summary>
     public static readonly JsonSerializerOptions Json = new()
@@ -30,6 +30,7 @@ internal sealed record CheckpointConfig
     /// <summary>Serializer of the options record: property names as in C#, enums as strings.</summary>
     public static readonly JsonSerializerOptions OptionsJson = new()
     {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
@@ -62,7 +63,8 @@ internal sealed record CheckpointConfig
 
     public required ProgressJson Progress { get; init; }
 
-    public double? KlBeta { get; init; }
+    /// <summary>The algorithm's own scalar state (<see cref="Algorithms.IOnPolicyAlgorithm.SaveExtraState"/>), or null.</summary>
+    public Dictionary<string, double>? AlgorithmState { get; init; }
 
     public string? LibraryVersion { get; init; }
 

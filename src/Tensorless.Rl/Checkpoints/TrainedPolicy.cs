@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Tensorless.Autodiff;
 using Tensorless.Autodiff.Serialization;
 using Tensorless.Envs;
@@ -52,9 +54,9 @@ public sealed class TrainedPolicy : IActingPolicy
         string modelPath = Path.Combine(directory, Checkpoint.ModelFileName);
         var observationSpace = config.ObservationSpace.ToSpace($"{configPath}: observation_space");
         var actionSpace = config.ActionSpace.ToSpace($"{configPath}: action_space");
-        var policyOptions = config.Options["Policy"] is { } node
-            ? Checkpoint.Options<PolicyOptions>(config with { Options = node.AsObject() }, configPath)
-            : throw new InvalidDataException($"{configPath}: 'options' has no 'Policy' record.");
+        var policyOptions = config.Options["OnPolicy"] is JsonObject shared && shared["Policy"] is JsonObject node
+            ? PolicyOptionsFrom(node, configPath)
+            : throw new InvalidDataException($"{configPath}: 'options' has no 'OnPolicy.Policy' record.");
         ActorCriticPolicy policy;
         try
         {
@@ -117,4 +119,16 @@ public sealed class TrainedPolicy : IActingPolicy
         names.ToDictionary(name => name, name => file.TryGet(name, out var t)
             ? t.Data
             : throw new InvalidDataException($"the config says observations were normalised, but there is no '{name}' tensor."));
+
+    private static PolicyOptions PolicyOptionsFrom(JsonObject node, string configPath)
+    {
+        try
+        {
+            return node.Deserialize<PolicyOptions>(CheckpointConfig.OptionsJson) ?? throw new InvalidDataException($"{configPath}: 'options.OnPolicy.Policy' is null.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{configPath}: 'options.OnPolicy.Policy' is not a valid PolicyOptions: {e.Message}", e);
+        }
+    }
 }

@@ -45,6 +45,25 @@ public sealed class MetricsRecord
         return record;
     }
 
+    /// <summary>
+    /// Resets every field's value in place, keeping names, order and kinds: integers to 0, doubles to NaN (unmeasured),
+    /// strings to empty. Lets a training loop reuse one record per update without allocating.
+    /// </summary>
+    public void Clear()
+    {
+        for (int i = 0; i < _fields.Count; i++)
+        {
+            var (name, value) = _fields[i];
+            var reset = value.Kind switch
+            {
+                MetricKind.Long => MetricValue.FromLong(0),
+                MetricKind.String => MetricValue.FromString(string.Empty),
+                _ => MetricValue.FromDouble(double.NaN),
+            };
+            _fields[i] = new(name, reset);
+        }
+    }
+
     /// <summary>Sets a double field.</summary>
     /// <param name="name">Field name (non-empty).</param>
     /// <param name="value">The value.</param>

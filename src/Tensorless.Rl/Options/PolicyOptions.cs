@@ -1,3 +1,5 @@
+using Tensorless.Autodiff.Nn;
+
 namespace Tensorless.Rl;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Tensorless.Rl.Algorithms;
+
 namespace Tensorless.Rl;
 
 /// <summary>A named training setup: algorithm, environment, options, step budget and the return that counts as reached.</summary>
@@ -6,17 +8,14 @@ public sealed record TrainingPreset
     /// <summary>Preset name (kebab-case), as <see cref="Presets.Names"/> lists it.</summary>
     public required string Name { get; init; }
 
-    /// <summary>Which learner.</summary>
-    public required TrainingAlgorithm Algorithm { get; init; }
+    /// <summary>Registry name of the algorithm (<see cref="AlgorithmRegistry"/>).</summary>
+    public required string Algorithm { get; init; }
 
     /// <summary>Gymnasium environment id.</summary>
     public required string EnvId { get; init; }
 
-    /// <summary>A2C options (set when <see cref="Algorithm"/> is A2C, else null).</summary>
-    public A2cOptions? A2c { get; init; }
-
-    /// <summary>PPO options (set when <see cref="Algorithm"/> is PPO, else null).</summary>
-    public PpoOptions? Ppo { get; init; }
+    /// <summary>The algorithm's options record.</summary>
+    public required IAlgorithmOptions Options { get; init; }
 
     /// <summary>Environment steps to train for, summed over environments.</summary>
     public required long TotalSteps { get; init; }
@@ -28,38 +27,27 @@ public sealed record TrainingPreset
     public required string Source { get; init; }
 
     /// <summary>Number of parallel environments of the preset's options.</summary>
-    public int NumEnvs => Algorithm == TrainingAlgorithm.A2c ? A2c!.NumEnvs : Ppo!.NumEnvs;
+    public int NumEnvs => Options.OnPolicy.NumEnvs;
 
-    /// <summary>Checks that the options match the algorithm and are valid, and that the budget covers at least one rollout.</summary>
+    /// <summary>Checks that the options belong to the algorithm and are valid, and that the budget covers at least one rollout.</summary>
     /// <exception cref="ArgumentException">Something is inconsistent; the message names it.</exception>
     public void Validate()
     {
         ArgumentException.ThrowIfNullOrEmpty(Name);
         ArgumentException.ThrowIfNullOrEmpty(EnvId);
-        OptionChecks.Defined(Algorithm, nameof(Algorithm));
-        int rollout;
-        if (Algorithm == TrainingAlgorithm.A2c)
+        if (Options is null)
         {
-            if (A2c is null || Ppo is not null)
-            {
-                throw new ArgumentException($"Preset '{Name}' is A2C: A2c must be set and Ppo null.", nameof(A2c));
-            }
-
-            A2c.Validate();
-            rollout = A2c.BatchSize;
-        }
-        else
-        {
-            if (Ppo is null || A2c is not null)
-            {
-                throw new ArgumentException($"Preset '{Name}' is PPO: Ppo must be set and A2c null.", nameof(Ppo));
-            }
-
-            Ppo.Validate();
-            rollout = Ppo.RolloutSize;
+            throw new ArgumentException($"Preset '{Name}' has no options.", nameof(Options));
         }
 
-        OptionChecks.AtLeast(TotalSteps, rollout, nameof(TotalSteps));
+        var entry = AlgorithmRegistry.Get(Algorithm);
+        if (Options.GetType() != entry.OptionsType)
+        {
+            throw new ArgumentException($"Preset '{Name}' is {entry.DisplayName}, whose options are {entry.OptionsType.Name}, but it holds {Options.GetType().Name}.", nameof(Options));
+        }
+
+        Options.Validate();
+        OptionChecks.AtLeast(TotalSteps, Options.OnPolicy.RolloutSize, nameof(TotalSteps));
         OptionChecks.Finite(TargetReturn, nameof(TargetReturn));
     }
 }

@@ -47,7 +47,7 @@ public sealed class ActorCriticPolicy : IModule
             _ => throw new ArgumentException($"The policy supports Discrete and Box action spaces, got {actionSpace}.", nameof(actionSpace)),
         };
 
-        var activation = options.Activation == Activation.Relu ? NnActivation.Relu : NnActivation.Tanh;
+        var activation = options.Activation;
         _activation = activation;
         var hiddenInit = options.OrthogonalInit ? InitScheme.Orthogonal : InitScheme.PyTorchDefault;
         // CleanRL's layer_init: hidden layers gain sqrt(2), the actor's output 0.01 and the critic's 1.0
@@ -253,7 +253,12 @@ public sealed class ActorCriticPolicy : IModule
         }
 
         var h = _trunk.Forward(tape, obs);
-        return _activation == NnActivation.Relu ? tape.Relu(h) : tape.Tanh(h);
+        return _activation switch
+        {
+            NnActivation.Relu => tape.Relu(h),
+            NnActivation.Tanh => tape.Tanh(h),
+            _ => h,
+        };
     }
 
     private Tensor Input(Tape tape, ReadOnlySpan<double> observations, int count)

@@ -14,34 +14,35 @@ public sealed class OnPolicyLearner
 {
     private readonly Func<double, MetricsRecord, bool> _update;
     private readonly Stopwatch _clock = new();
+    private readonly MetricsRecord _metrics = MetricsRecord.CreateStandard();
     private bool _started;
 
     /// <summary>
     /// Builds the learner. <paramref name="update"/> receives SB3's progress-remaining (1 at the start, 0 at the end of the
     /// budget) and the metrics record to fill, and returns false if it wants training to stop.
     /// </summary>
-    public OnPolicyLearner(IVectorEnv env, RolloutSettings settings, PolicyOptions policyOptions, Func<double, MetricsRecord, bool> update)
+    public OnPolicyLearner(IVectorEnv env, OnPolicyOptions options, Func<double, MetricsRecord, bool> update)
     {
         ArgumentNullException.ThrowIfNull(env);
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(update);
         Env = env;
-        Settings = settings;
+        Options = options;
         _update = update;
-        Rng = new Xoshiro256(settings.Seed);
-        Policy = new ActorCriticPolicy(env.SingleObservationSpace, env.SingleActionSpace, policyOptions, Rng.Split());
-        Buffer = new RolloutBuffer(settings.NumSteps, env.NumEnvs, env.ObservationSize, env.ActionSize);
-        ObservationNormalizer = settings.NormalizeObservations ? new ObservationNormalizer(env.ObservationSize) : null;
-        RewardScaler = settings.NormalizeRewards ? new RewardScaler(env.NumEnvs, settings.Gamma) : null;
-        Collector = new RolloutCollector(env, settings.NumSteps, ObservationNormalizer, RewardScaler);
+        Rng = new Xoshiro256(options.Seed);
+        Policy = new ActorCriticPolicy(env.SingleObservationSpace, env.SingleActionSpace, options.Policy, Rng.Split());
+        Buffer = new RolloutBuffer(options.NumSteps, env.NumEnvs, env.ObservationSize, env.ActionSize);
+        ObservationNormalizer = options.NormalizeObservations ? new ObservationNormalizer(env.ObservationSize) : null;
+        RewardScaler = options.NormalizeRewards ? new RewardScaler(env.NumEnvs, options.Gamma) : null;
+        Collector = new RolloutCollector(env, options.NumSteps, ObservationNormalizer, RewardScaler);
         Progress = new TrainingProgress(Collector.Episodes);
     }
 
     /// <summary>The training env.</summary>
     public IVectorEnv Env { get; }
 
-    /// <summary>The shared options.</summary>
-    public RolloutSettings Settings { get; }
+    /// <summary>The shared on-policy options (rollout, estimator, normalisation, seed).</summary>
+    public OnPolicyOptions Options { get; }
 
     /// <summary>The generator for action sampling and minibatch shuffling (its state is part of a checkpoint).</summary>
     public Xoshiro256 Rng { get; }
@@ -73,12 +74,6 @@ public sealed class OnPolicyLearner
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(totalSteps, 1);
         ArgumentNullException.ThrowIfNull(callbacks);
-        if (!_started)
-        {
-            Collector.Start(Settings.Seed);
-            _started = true;
-        }
-
         Progress.TotalSteps = totalSteps;
         foreach (var c in callbacks)
         {
@@ -88,13 +83,14 @@ public sealed class OnPolicyLearner
         _clock.Start();
         try
         {
-            long perRollout = (long)Settings.NumSteps * Env.NumEnvs;
+            long perRollout = (long)Options.NumSteps * Env.NumEnvs;
             bool go = true;
             while (go && Progress.EnvSteps + perRollout <= Math.Max(totalSteps, perRollout))
             {
                 double progressRemaining = 1.0 - (double)Progress.EnvSteps / totalSteps;
-                Collector.Collect(Policy, Buffer, Rng, Settings.Estimator, Settings.Gamma, Settings.GaeLambda, Settings.NStep);
-                var metrics = MetricsRecord.CreateStandard();
+                CollectRollout();
+                var metrics = _metrics;
+                metrics.Clear();
                 long t0 = Stopwatch.GetTimestamp();
                 Progress.Updates++;
                 go = _update(progressRemaining, metrics);
@@ -121,6 +117,22 @@ public sealed class OnPolicyLearner
         }
 
         return Progress;
+    }
+
+    /// <summary>
+    /// Collects one rollout of T steps into <see cref="Buffer"/> with the current policy and fills its advantages and
+    /// returns (resetting the envs first, on the first call). <see cref="Learn"/> calls it before every update; a
+    /// benchmark or a test calls it to drive an algorithm's <c>Update</c> directly.
+    /// </summary>
+    public void CollectRollout()
+    {
+        if (!_started)
+        {
+            Collector.Start(Options.Seed);
+            _started = true;
+        }
+
+        Collector.Collect(Policy, Buffer, Rng, Options.AdvantageEstimator, Options.Gamma, Options.GaeLambda, Options.NStep);
     }
 
     /// <summary>Whether the first <see cref="Learn"/> has reset the envs (checkpoints).</summary>

@@ -24,7 +24,7 @@ public class CartPoleSolveTests
     {
         var preset = Presets.Get("ppo-cartpole");
         var env = Gym.MakeVector(preset.EnvId, preset.NumEnvs, seed);
-        var agent = new Ppo(env, preset.Ppo! with { Seed = seed });
+        var agent = new Ppo(env, ((PpoOptions)preset.Options).With(o => o with { Seed = seed }));
         AssertSolves(agent, PpoBudget, seed);
     }
 
@@ -36,7 +36,7 @@ public class CartPoleSolveTests
     {
         var preset = Presets.Get("a2c-cartpole");
         var env = Gym.MakeVector(preset.EnvId, preset.NumEnvs, seed);
-        AssertSolves(new A2c(env, preset.A2c! with { Seed = seed }), A2cBudget, seed);
+        AssertSolves(new A2c(env, ((A2cOptions)preset.Options).With(o => o with { Seed = seed })), A2cBudget, seed);
     }
 
     private static void AssertSolves(IOnPolicyAlgorithm agent, long budget, ulong seed)

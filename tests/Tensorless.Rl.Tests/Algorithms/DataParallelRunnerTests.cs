@@ -42,7 +42,7 @@ public class DataParallelRunnerTests
         static double[] Train(int threads)
         {
             var env = Gym.MakeVector("CartPole-v1", 4, seed: 11);
-            using var ppo = new Ppo(env, new PpoOptions { NumSteps = 64, BatchSize = 128, NumEpochs = 2, Seed = 11, Threads = threads });
+            using var ppo = new Ppo(env, new PpoOptions { OnPolicy = new() { NumSteps = 64, Seed = 11, Threads = threads }, MinibatchSize = 128, NumEpochs = 2 });
             ppo.Learn(512);
             return DeterminismTests.Flatten(ppo.Policy.Parameters);
         }

@@ -30,7 +30,7 @@ public class DeterminismTests
         static double[] Train()
         {
             var env = Gym.MakeVector("Pendulum-v1", 2, seed: 9);
-            var ppo = new Ppo(env, new PpoOptions { NumSteps = 64, BatchSize = 32, NumEpochs = 2, Seed = 9, NormalizeObservations = true, NormalizeRewards = true });
+            var ppo = new Ppo(env, new PpoOptions { OnPolicy = new() { NumSteps = 64, Seed = 9, NormalizeObservations = true, NormalizeRewards = true }, MinibatchSize = 32, NumEpochs = 2 });
             ppo.Learn(512);
             return Flatten(ppo.Policy.Parameters);
         }
@@ -41,7 +41,7 @@ public class DeterminismTests
     private static double[] TrainPpo(ulong seed)
     {
         var env = Gym.MakeVector("CartPole-v1", 4, seed);
-        var ppo = new Ppo(env, new PpoOptions { NumSteps = 32, BatchSize = 64, NumEpochs = 2, Seed = seed });
+        var ppo = new Ppo(env, new PpoOptions { OnPolicy = new() { NumSteps = 32, Seed = seed }, MinibatchSize = 64, NumEpochs = 2 });
         ppo.Learn(1024);
         return Flatten(ppo.Policy.Parameters);
     }
@@ -49,7 +49,7 @@ public class DeterminismTests
     private static double[] TrainA2c(ulong seed)
     {
         var env = Gym.MakeVector("CartPole-v1", 4, seed);
-        var a2c = new A2c(env, new A2cOptions { Seed = seed });
+        var a2c = new A2c(env, new A2cOptions { OnPolicy = A2cOptions.Defaults with { Seed = seed } });
         a2c.Learn(1000);
         return Flatten(a2c.Policy.Parameters);
     }

@@ -10,7 +10,7 @@ public class DivergenceTests
     public void Ppo_NaNReward_StopsAtTheFirstUpdateNamingIt()
     {
         var env = new SyncVectorEnv([new NaNRewardEnv(), new NaNRewardEnv()], seed: 1);
-        using var ppo = new Ppo(env, new PpoOptions { NumSteps = 8, BatchSize = 8, NumEpochs = 1 });
+        using var ppo = new Ppo(env, new PpoOptions { OnPolicy = new() { NumSteps = 8 }, MinibatchSize = 8, NumEpochs = 1 });
         var ex = Assert.Throws<TrainingDivergedException>(() => ppo.Learn(64));
         Assert.Equal(1, ex.Update);
         Assert.Contains("update 1", ex.Message);
@@ -21,7 +21,7 @@ public class DivergenceTests
     public void A2c_NaNReward_StopsAtTheFirstUpdate()
     {
         var env = new SyncVectorEnv([new NaNRewardEnv()], seed: 1);
-        using var a2c = new A2c(env, new A2cOptions { NumSteps = 4 });
+        using var a2c = new A2c(env, new A2cOptions { OnPolicy = A2cOptions.Defaults with { NumSteps = 4 } });
         Assert.Equal(1, Assert.Throws<TrainingDivergedException>(() => a2c.Learn(64)).Update);
     }
 

@@ -14,13 +14,13 @@ public sealed class CheckpointResumeTests
     {
         "ppo-cartpole" => (() => PpoCartPole(), 64, 160),
         "ppo-cartpole-adaptive-kl" => (() => PpoCartPole(SmallPpo with { PolicyObjective = PolicyObjective.AdaptiveKlPenalty }), 64, 128),
-        "a2c-cartpole-linear-lr" => (() => new A2c(Gym.MakeVector("CartPole-v1", 3, seed: 1), SmallA2c with { LearningRateSchedule = Schedule.Linear }), 150, 300),
+        "a2c-cartpole-linear-lr" => (() => new A2c(Gym.MakeVector("CartPole-v1", 3, seed: 1), SmallA2c.With(o => o with { LearningRateSchedule = Schedule.Linear })), 150, 300),
         // Two envs x 64 steps: the 200-step time limit truncates inside the resumed part, so final observations and
         // bootstrapping cross the save; normalised observations and rewards exercise every running statistic.
         "ppo-pendulum-normalized" => (() => new Ppo(Gym.MakeVector("Pendulum-v1", 2, seed: 5),
-            SmallPpo with { NumSteps = 64, BatchSize = 32, NormalizeObservations = true, NormalizeRewards = true }), 384, 640),
+            (SmallPpo with { MinibatchSize = 32 }).With(o => o with { NumSteps = 64, NormalizeObservations = true, NormalizeRewards = true })), 384, 640),
         "a2c-pendulum-normalized" => (() => new A2c(Gym.MakeVector("Pendulum-v1", 2, seed: 5),
-            SmallA2c with { NumSteps = 20, NormalizeObservations = true, NormalizeRewards = true, Optimizer = OptimizerKind.Adam }), 360, 480),
+            SmallA2c.With(o => o with { NumSteps = 20, NormalizeObservations = true, NormalizeRewards = true, Optimizer = OptimizerKind.Adam })), 360, 480),
         _ => throw new ArgumentException(name),
     };
 

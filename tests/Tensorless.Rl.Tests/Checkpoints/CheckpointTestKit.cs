@@ -12,9 +12,9 @@ internal static class CheckpointTestKit
     public static Ppo PpoCartPole(PpoOptions? options = null) =>
         new(Gym.MakeVector("CartPole-v1", 2, seed: 3), options ?? SmallPpo);
 
-    public static PpoOptions SmallPpo => new() { NumSteps = 16, BatchSize = 8, NumEpochs = 2, Seed = 7, Policy = SmallPolicy };
+    public static PpoOptions SmallPpo => new() { OnPolicy = new() { NumSteps = 16, Seed = 7, Policy = SmallPolicy }, MinibatchSize = 8, NumEpochs = 2 };
 
-    public static A2cOptions SmallA2c => new() { NumSteps = 5, Seed = 9, Policy = SmallPolicy };
+    public static A2cOptions SmallA2c => new() { OnPolicy = A2cOptions.Defaults with { NumSteps = 5, Seed = 9, Policy = SmallPolicy } };
 
     /// <summary>A fresh empty directory under the temp folder (removed by <see cref="Dispose"/>).</summary>
     public static string TempDirectory()

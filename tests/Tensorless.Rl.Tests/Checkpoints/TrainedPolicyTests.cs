@@ -17,7 +17,7 @@ public sealed class TrainedPolicyTests
         {
             // A wide initial spread makes many sampled torques fall outside [-2, 2], so clipping is exercised.
             var agent = new Ppo(Gym.MakeVector("Pendulum-v1", 2, seed: 4),
-                SmallPpo with { NumSteps = 32, BatchSize = 16, NormalizeObservations = true, Policy = SmallPolicy with { LogStdInit = 1.5 } });
+                (SmallPpo with { MinibatchSize = 16 }).With(o => o with { NumSteps = 32, NormalizeObservations = true, Policy = SmallPolicy with { LogStdInit = 1.5 } }));
             agent.Learn(128);
             Checkpoint.Save(agent, dir);
             var policy = TrainedPolicy.Load(dir);

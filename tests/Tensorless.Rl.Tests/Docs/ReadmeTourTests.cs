@@ -23,7 +23,7 @@ public sealed class ReadmeTourTests : IDisposable
     {
         // --- as in README.md ---
         var env = Gym.MakeVector("CartPole-v1", numEnvs: 8, seed: 1);
-        var agent = new Ppo(env, PpoOptions.Preset("ppo-cartpole") with { Seed = 1 });
+        var agent = new Ppo(env, PpoOptions.Preset("ppo-cartpole").With(o => o with { Seed = 1 }));
         agent.Learn(totalSteps: 4_096, new StopOnReward(475));
         agent.Save(_dir);
 

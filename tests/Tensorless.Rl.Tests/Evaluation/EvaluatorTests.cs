@@ -99,7 +99,7 @@ public sealed class EvaluatorTests
     public void Evaluate_StochasticWithSeed_IsReproducibleAndLeavesTheAgentAlone()
     {
         var agent = new Ppo(Gym.MakeVector("Pendulum-v1", 2, seed: 1),
-            CheckpointTestKit.SmallPpo with { NumSteps = 32, BatchSize = 16, NormalizeObservations = true });
+            (CheckpointTestKit.SmallPpo with { MinibatchSize = 16 }).With(o => o with { NumSteps = 32, NormalizeObservations = true }));
         agent.Learn(64);
         var rng = agent.Learner.Rng.GetState();
         var mean = agent.Learner.ObservationNormalizer!.Statistics.Mean.ToArray();

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Algorithms;
 
 /// <summary>The PPO paper's adaptive KL-penalty coefficient (Schulman et al. 2017, section 4).</summary>
 public static class AdaptiveKlPenalty

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Algorithms;
 
 /// <summary>The surrogate objective PPO maximizes (Schulman et al. 2017, arXiv:1707.06347, sections 3 and 4).</summary>
 public enum PolicyObjective

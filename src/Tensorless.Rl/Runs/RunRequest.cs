@@ -1,9 +1,12 @@
-namespace Tensorless.Cli.Training;
+namespace Tensorless.Rl.Runs;
 
-/// <summary>What <c>tensorless train</c> was asked to do, before defaults are filled in.</summary>
-internal sealed record TrainRequest
+/// <summary>
+/// What a training run is asked to do, before defaults are filled in: the inputs of <c>tensorless train</c>, and of
+/// <see cref="TrainingRun"/> from C#. Null fields take the preset's value, else the algorithm's default.
+/// </summary>
+public sealed record RunRequest
 {
-    /// <summary>"a2c" or "ppo"; null takes the preset's, or PPO.</summary>
+    /// <summary>Registry name of the algorithm (<c>ppo</c>, <c>a2c</c>, ...); null takes the preset's, or PPO.</summary>
     public string? Algorithm { get; init; }
 
     /// <summary>Env id; null takes the preset's, or CartPole-v1.</summary>
@@ -27,18 +30,18 @@ internal sealed record TrainRequest
     /// <summary>Episodes of the final deterministic evaluation (0 skips it).</summary>
     public int EvalEpisodes { get; init; } = 100;
 
-    /// <summary>Option overrides, key=value.</summary>
+    /// <summary>Option overrides, <c>key=value</c> each (<see cref="OptionOverrides"/>).</summary>
     public IReadOnlyList<string> Overrides { get; init; } = [];
 
-    /// <summary>Output directory; null picks runs/&lt;algo&gt;-&lt;env&gt;-&lt;seed&gt;.</summary>
+    /// <summary>Run directory; null picks <c>runs/&lt;algo&gt;-&lt;env&gt;-seed&lt;seed&gt;</c>.</summary>
     public string? OutputDirectory { get; init; }
 
     /// <summary>A run directory to resume from, or null.</summary>
     public string? ResumeDirectory { get; init; }
 
-    /// <summary>Threads for the gradient computation; null keeps the options' value (1).</summary>
+    /// <summary>Threads for the gradient computation; null takes <see cref="RunSetup.DefaultThreads"/>.</summary>
     public int? Threads { get; init; }
 
-    /// <summary>Print one line per update instead of a live progress bar.</summary>
-    public bool Plain { get; init; }
+    /// <summary>How often a checkpoint is written during training; null is every 30 s.</summary>
+    public TimeSpan? CheckpointInterval { get; init; }
 }

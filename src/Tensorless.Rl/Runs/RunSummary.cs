@@ -1,21 +1,41 @@
 using System.Text.Json;
+using Tensorless.Rl.Checkpoints;
 using Tensorless.Rl.Evaluation;
 using Tensorless.Rl.Training;
 
-namespace Tensorless.Cli.Training;
+namespace Tensorless.Rl.Runs;
 
 /// <summary>Writes <c>summary.json</c>: what ran, how long each part took, how well it did, and when it was solved.</summary>
 internal static class RunSummary
 {
     public const string FileName = "summary.json";
 
-    public static void Write(string directory, string status, string algo, string envId, string? preset, ulong seed, int numEnvs, int threads,
-        TrainingProgress progress, double? target, EvaluationResult? evaluation, string? error = null)
+    /// <summary>The status as summary.json spells it.</summary>
+    public static string StatusName(RunStatus status) => status switch
+    {
+        RunStatus.Solved => "solved",
+        RunStatus.BudgetExhausted => "budget_exhausted",
+        RunStatus.Interrupted => "interrupted",
+        _ => "diverged",
+    };
+
+    public static void Write(string directory, RunStatus runStatus, RunSetup setup, TrainingProgress progress, EvaluationResult? evaluation, string? error = null)
     {
         Directory.CreateDirectory(directory);
-        string path = Path.Combine(directory, FileName);
-        string temp = path + ".tmp";
-        using (var stream = File.Create(temp))
+        string status = StatusName(runStatus);
+        string algo = setup.Algorithm.Name;
+        string envId = setup.EnvId;
+        string? preset = setup.Preset;
+        ulong seed = setup.Seed;
+        int numEnvs = setup.NumEnvs;
+        int threads = setup.Threads;
+        double? target = setup.Target;
+        AtomicFiles.WriteAll(directory, [(FileName, stream => WriteJson(stream, status, algo, envId, preset, seed, numEnvs, threads, progress, target, evaluation, error))]);
+    }
+
+    private static void WriteJson(Stream stream, string status, string algo, string envId, string? preset, ulong seed, int numEnvs, int threads,
+        TrainingProgress progress, double? target, EvaluationResult? evaluation, string? error)
+    {
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
@@ -47,8 +67,6 @@ internal static class RunSummary
             json.WriteString("dotnet", Environment.Version.ToString());
             json.WriteEndObject();
         }
-
-        File.Move(temp, path, overwrite: true);
     }
 
     private static void WriteOrNull(Utf8JsonWriter json, string name, double? value)

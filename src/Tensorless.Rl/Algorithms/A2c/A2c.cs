@@ -9,10 +9,10 @@ namespace Tensorless.Rl.Algorithms;
 /// <summary>
 /// Synchronous advantage actor-critic (A2C; Mnih et al. 2016, synchronous form as in SB3): after each rollout one gradient
 /// step on <c>-mean(A log pi) + VfCoef * MSE(V, R) - EntCoef * mean(H)</c> over the whole batch, with RMSprop by default
-/// and global-norm clipping. With <see cref="A2cOptions.TrainValueIterations"/> &gt; 0 the A2C seed's variant runs: the
+/// and global-norm clipping. With <see cref="OnPolicyOptions.TrainValueIterations"/> &gt; 0 the A2C seed's variant runs: the
 /// policy step uses the policy term alone and a separate optimizer fits the value network for that many full-batch steps.
 /// </summary>
-public sealed class A2c : IOnPolicyAlgorithm, IDisposable
+public sealed class A2c : IOnPolicyAlgorithm
 {
     private readonly ActorCriticParts _parts;
     private readonly DataParallelRunner.ChunkLoss _chunkLoss;
@@ -25,16 +25,14 @@ public sealed class A2c : IOnPolicyAlgorithm, IDisposable
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
-        options = options with { NumEnvs = env.NumEnvs };
+        options = options with { OnPolicy = options.OnPolicy with { NumEnvs = env.NumEnvs } };
         options.Validate();
         Options = options;
-        _parts = new ActorCriticParts(env, new RolloutSettings(options.NumSteps, options.Gamma, options.GaeLambda, options.AdvantageEstimator,
-                options.NStep, options.Seed, options.NormalizeObservations, options.NormalizeRewards), options.Policy, Update,
-            options.Threads, options.Optimizer, options.LearningRate, options.OptimizerEps, options.RmsPropAlpha,
-            options.TrainValueIterations, options.ValueLearningRate, options.BatchSize);
+        _parts = new ActorCriticParts(env, options.OnPolicy, Update);
         _chunkLoss = ChunkLoss;
-        _batch = new Minibatch(options.BatchSize, env.ObservationSize, env.ActionSize);
-        _indices = new int[options.BatchSize];
+        int rolloutSize = options.OnPolicy.RolloutSize;
+        _batch = new Minibatch(rolloutSize, env.ObservationSize, env.ActionSize);
+        _indices = new int[rolloutSize];
         for (int i = 0; i < _indices.Length; i++)
         {
             _indices[i] = i;
@@ -51,7 +49,7 @@ public sealed class A2c : IOnPolicyAlgorithm, IDisposable
     public string EnvId => _parts.Learner.Env.Id;
 
     /// <inheritdoc />
-    object IOnPolicyAlgorithm.Options => Options;
+    IAlgorithmOptions IOnPolicyAlgorithm.Options => Options;
 
     /// <inheritdoc />
     public OnPolicyLearner Learner => _parts.Learner;
@@ -68,9 +66,16 @@ public sealed class A2c : IOnPolicyAlgorithm, IDisposable
     /// <summary>Stops the update threads, if any.</summary>
     public void Dispose() => _parts.Runner.Dispose();
 
-    private bool Update(double progressRemaining, MetricsRecord metrics)
+    /// <summary>
+    /// One A2C update on the rollout in <see cref="OnPolicyLearner.Buffer"/>: one clipped gradient step on the whole
+    /// batch, then the seeds' separate value fit if configured. Fills <paramref name="metrics"/>; allocates nothing.
+    /// </summary>
+    /// <param name="progressRemaining">1 at the start of training, 0 at the end (drives the learning-rate schedule).</param>
+    /// <param name="metrics">The record this update's losses go into.</param>
+    /// <returns>True (A2C never asks to stop training).</returns>
+    public bool Update(double progressRemaining, MetricsRecord metrics)
     {
-        var o = Options;
+        var o = Options.OnPolicy;
         double lr = o.LearningRateSchedule.Evaluate(o.LearningRate, progressRemaining);
         var learner = _parts.Learner;
         _parts.Optimizer.LearningRate = lr;
@@ -111,11 +116,11 @@ public sealed class A2c : IOnPolicyAlgorithm, IDisposable
         // the advantages are data, so only log pi is differentiated
         var policyLoss = tape.Scale(tape.Mean(tape.Mul(eval.LogProb, advantages)), -1.0);
         var entropy = tape.Mean(eval.Entropy);
-        var loss = tape.Sub(policyLoss, tape.Scale(entropy, Options.EntCoef));
+        var loss = tape.Sub(policyLoss, tape.Scale(entropy, Options.OnPolicy.EntCoef));
         if (withValue)
         {
             var valueLoss = tape.Mse(eval.Value!, Minibatch.Rows(tape, _batch.Returns, start, count));
-            loss = tape.Add(loss, tape.Scale(valueLoss, Options.VfCoef));
+            loss = tape.Add(loss, tape.Scale(valueLoss, Options.OnPolicy.VfCoef));
             stats.ValueLoss += weight * valueLoss.Data[0];
         }
 
