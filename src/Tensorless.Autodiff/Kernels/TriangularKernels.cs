@@ -57,6 +57,21 @@ public static class TriangularKernels
         }
     }
 
+    /// <summary>
+    /// Effectively computes <c>factor[i, j] = raw[i, j]</c> below the diagonal, <c>exp(raw[j, j])</c> on it and 0 above it:
+    /// a valid Cholesky factor from an unconstrained d x d parameter (overwrites all of factor).
+    /// </summary>
+    public static void LowerFromUnconstrained(ReadOnlySpan<double> raw, Span<double> factor, int d)
+    {
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                factor[i * d + j] = j < i ? raw[i * d + j] : j == i ? Math.Exp(raw[i * d + i]) : 0.0;
+            }
+        }
+    }
+
     /// <summary>Returns <c>sum_j log L_jj</c>, summed from j = 0 up (half the log-determinant of <c>L L^T</c>).</summary>
     public static double LogDiagonal(ReadOnlySpan<double> l, int d)
     {
