@@ -1,5 +1,4 @@
-using System.Numerics;
-using System.Numerics.Tensors;
+using Tensorless.Autodiff.Kernels;
 
 namespace Tensorless.Autodiff;
 
@@ -11,7 +10,7 @@ public sealed partial class Tape
     {
         SameShape(nameof(Add), a, b);
         var y = Output(a.Rows, a.Cols, a.RequiresGrad || b.RequiresGrad);
-        TensorPrimitives.Add(a.Data, b.Data, y.Data);
+        ElementwiseKernels.Add(a.Data, b.Data, y.Data);
         Record(OpKind.Add, y, a, b);
         return y;
     }
@@ -22,7 +21,7 @@ public sealed partial class Tape
     {
         SameShape(nameof(Sub), a, b);
         var y = Output(a.Rows, a.Cols, a.RequiresGrad || b.RequiresGrad);
-        TensorPrimitives.Subtract(a.Data, b.Data, y.Data);
+        ElementwiseKernels.Subtract(a.Data, b.Data, y.Data);
         Record(OpKind.Sub, y, a, b);
         return y;
     }
@@ -33,7 +32,7 @@ public sealed partial class Tape
     {
         SameShape(nameof(Mul), a, b);
         var y = Output(a.Rows, a.Cols, a.RequiresGrad || b.RequiresGrad);
-        TensorPrimitives.Multiply(a.Data, b.Data, y.Data);
+        ElementwiseKernels.Multiply(a.Data, b.Data, y.Data);
         Record(OpKind.Mul, y, a, b);
         return y;
     }
@@ -44,7 +43,7 @@ public sealed partial class Tape
     {
         SameShape(nameof(Div), a, b);
         var y = Output(a.Rows, a.Cols, a.RequiresGrad || b.RequiresGrad);
-        TensorPrimitives.Divide(a.Data, b.Data, y.Data);
+        ElementwiseKernels.Divide(a.Data, b.Data, y.Data);
         Record(OpKind.Div, y, a, b);
         return y;
     }
@@ -53,7 +52,7 @@ public sealed partial class Tape
     public Tensor Scale(Tensor a, double c)
     {
         var y = Output(a.Rows, a.Cols, a.RequiresGrad);
-        TensorPrimitives.Multiply(a.Data, c, y.Data);
+        ElementwiseKernels.Scale(a.Data, c, y.Data);
         Record(OpKind.Scale, y, a, s0: c);
         return y;
     }
@@ -62,7 +61,7 @@ public sealed partial class Tape
     public Tensor AddScalar(Tensor a, double c)
     {
         var y = Output(a.Rows, a.Cols, a.RequiresGrad);
-        TensorPrimitives.Add(a.Data, c, y.Data);
+        ElementwiseKernels.AddScalar(a.Data, c, y.Data);
         Record(OpKind.AddScalar, y, a);
         return y;
     }
@@ -71,7 +70,7 @@ public sealed partial class Tape
     public Tensor Square(Tensor a)
     {
         var y = Output(a.Rows, a.Cols, a.RequiresGrad);
-        TensorPrimitives.Multiply(a.Data, a.Data, y.Data);
+        ElementwiseKernels.Square(a.Data, y.Data);
         Record(OpKind.Square, y, a);
         return y;
     }
@@ -80,7 +79,7 @@ public sealed partial class Tape
     public Tensor Tanh(Tensor a)
     {
         var y = Output(a.Rows, a.Cols, a.RequiresGrad);
-        TensorPrimitives.Tanh(a.Data, y.Data);
+        ElementwiseKernels.Tanh(a.Data, y.Data);
         Record(OpKind.Tanh, y, a);
         return y;
     }
@@ -89,7 +88,7 @@ public sealed partial class Tape
     public Tensor Relu(Tensor a)
     {
         var y = Output(a.Rows, a.Cols, a.RequiresGrad);
-        TensorPrimitives.Max(a.Data, 0.0, y.Data);
+        ElementwiseKernels.Relu(a.Data, y.Data);
         Record(OpKind.Relu, y, a);
         return y;
     }
@@ -98,7 +97,7 @@ public sealed partial class Tape
     public Tensor Exp(Tensor a)
     {
         var y = Output(a.Rows, a.Cols, a.RequiresGrad);
-        TensorPrimitives.Exp(a.Data, y.Data);
+        ElementwiseKernels.Exp(a.Data, y.Data);
         Record(OpKind.Exp, y, a);
         return y;
     }
@@ -107,7 +106,7 @@ public sealed partial class Tape
     public Tensor Log(Tensor a)
     {
         var y = Output(a.Rows, a.Cols, a.RequiresGrad);
-        TensorPrimitives.Log(a.Data, y.Data);
+        ElementwiseKernels.Log(a.Data, y.Data);
         Record(OpKind.Log, y, a);
         return y;
     }
@@ -122,7 +121,7 @@ public sealed partial class Tape
         }
 
         var y = Output(a.Rows, a.Cols, a.RequiresGrad);
-        TensorPrimitives.Clamp(a.Data, min, max, y.Data);
+        ElementwiseKernels.Clamp(a.Data, min, max, y.Data);
         Record(OpKind.Clamp, y, a, s0: min, s1: max);
         return y;
     }
@@ -133,7 +132,7 @@ public sealed partial class Tape
     {
         SameShape(nameof(Minimum), a, b);
         var y = Output(a.Rows, a.Cols, a.RequiresGrad || b.RequiresGrad);
-        TensorPrimitives.Min(a.Data, b.Data, y.Data);
+        ElementwiseKernels.Minimum(a.Data, b.Data, y.Data);
         Record(OpKind.Minimum, y, a, b);
         return y;
     }
@@ -144,7 +143,7 @@ public sealed partial class Tape
     {
         SameShape(nameof(Maximum), a, b);
         var y = Output(a.Rows, a.Cols, a.RequiresGrad || b.RequiresGrad);
-        TensorPrimitives.Max(a.Data, b.Data, y.Data);
+        ElementwiseKernels.Maximum(a.Data, b.Data, y.Data);
         Record(OpKind.Maximum, y, a, b);
         return y;
     }
@@ -154,12 +153,12 @@ public sealed partial class Tape
         var g = node.Out.Grad;
         if (node.A!.RequiresGrad)
         {
-            TensorPrimitives.Add(node.A.Grad, g, node.A.Grad);
+            ElementwiseKernels.Accumulate(g, node.A.Grad);
         }
 
         if (node.B!.RequiresGrad)
         {
-            TensorPrimitives.Add(node.B.Grad, g, node.B.Grad);
+            ElementwiseKernels.Accumulate(g, node.B.Grad);
         }
     }
 
@@ -168,12 +167,12 @@ public sealed partial class Tape
         var g = node.Out.Grad;
         if (node.A!.RequiresGrad)
         {
-            TensorPrimitives.Add(node.A.Grad, g, node.A.Grad);
+            ElementwiseKernels.Accumulate(g, node.A.Grad);
         }
 
         if (node.B!.RequiresGrad)
         {
-            TensorPrimitives.Subtract(node.B.Grad, g, node.B.Grad);
+            ElementwiseKernels.AccumulateNegated(g, node.B.Grad);
         }
     }
 
@@ -184,12 +183,12 @@ public sealed partial class Tape
         Tensor a = node.A!, b = node.B!;
         if (a.RequiresGrad)
         {
-            TensorPrimitives.FusedMultiplyAdd(g, b.Data, a.Grad, a.Grad);
+            ElementwiseKernels.AccumulateProductFused(g, b.Data, a.Grad);
         }
 
         if (b.RequiresGrad)
         {
-            TensorPrimitives.FusedMultiplyAdd(g, a.Data, b.Grad, b.Grad);
+            ElementwiseKernels.AccumulateProductFused(g, a.Data, b.Grad);
         }
     }
 
@@ -197,142 +196,52 @@ public sealed partial class Tape
     private static void BackwardDiv(ref Node node)
     {
         var g = node.Out.Grad;
-        var y = node.Out.Data;
         Tensor a = node.A!, b = node.B!;
-        var bd = b.Data;
         if (a.RequiresGrad)
         {
-            var ga = a.Grad;
-            for (int i = 0; i < ga.Length; i++)
-            {
-                ga[i] += g[i] / bd[i];
-            }
+            GradientKernels.Accumulate(g, b.Data, a.Grad, default(QuotientGradient));
         }
 
         if (b.RequiresGrad)
         {
-            var gb = b.Grad;
-            for (int i = 0; i < gb.Length; i++)
-            {
-                gb[i] -= g[i] * y[i] / bd[i];
-            }
+            GradientKernels.Accumulate(g, node.Out.Data, b.Data, b.Grad, default(QuotientDenominatorGradient));
         }
     }
 
     private static void BackwardScale(ref Node node) =>
-        TensorPrimitives.MultiplyAdd(node.Out.Grad, node.S0, node.A!.Grad, node.A.Grad);
+        ElementwiseKernels.AccumulateScaled(node.Out.Grad, node.S0, node.A!.Grad);
 
     private static void BackwardAddScalar(ref Node node) =>
-        TensorPrimitives.Add(node.A!.Grad, node.Out.Grad, node.A.Grad);
+        ElementwiseKernels.Accumulate(node.Out.Grad, node.A!.Grad);
 
     // d(a^2)/da = 2 a g
-    private static void BackwardSquare(ref Node node)
-    {
-        var g = node.Out.Grad;
-        var a = node.A!.Data;
-        var ga = node.A.Grad;
-        for (int i = 0; i < ga.Length; i++)
-        {
-            ga[i] += 2.0 * a[i] * g[i];
-        }
-    }
+    private static void BackwardSquare(ref Node node) =>
+        GradientKernels.Accumulate(node.Out.Grad, node.A!.Data, node.A.Grad, default(SquareGradient));
 
-    // d tanh(a)/da = 1 - y^2; vector and scalar lanes do the same operations in the same order, so the bits match
-    private static void BackwardTanh(ref Node node)
-    {
-        var g = node.Out.Grad;
-        var y = node.Out.Data;
-        var ga = node.A!.Grad;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var one = Vector<double>.One;
-            for (; i + Vector<double>.Count <= ga.Length; i += Vector<double>.Count)
-            {
-                var yv = new Vector<double>(y.Slice(i));
-                (new Vector<double>(ga.Slice(i)) + new Vector<double>(g.Slice(i)) * (one - yv * yv)).CopyTo(ga.Slice(i));
-            }
-        }
-
-        for (; i < ga.Length; i++)
-        {
-            ga[i] += g[i] * (1.0 - y[i] * y[i]);
-        }
-    }
+    // d tanh(a)/da = 1 - y^2
+    private static void BackwardTanh(ref Node node) =>
+        GradientKernels.Accumulate(node.Out.Grad, node.Out.Data, node.A!.Grad, default(TanhGradient));
 
     // d relu(a)/da = 1 where a > 0, else 0: a branch-free masked add (random signs defeat the branch predictor)
-    private static void BackwardRelu(ref Node node)
-    {
-        var g = node.Out.Grad;
-        var a = node.A!.Data;
-        var ga = node.A.Grad;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; i + Vector<double>.Count <= ga.Length; i += Vector<double>.Count)
-            {
-                var mask = Vector.GreaterThan(new Vector<double>(a.Slice(i)), Vector<double>.Zero);
-                (new Vector<double>(ga.Slice(i)) + Vector.ConditionalSelect(mask, new Vector<double>(g.Slice(i)), Vector<double>.Zero)).CopyTo(ga.Slice(i));
-            }
-        }
-
-        for (; i < ga.Length; i++)
-        {
-            ga[i] += a[i] > 0 ? g[i] : 0.0;
-        }
-    }
+    private static void BackwardRelu(ref Node node) =>
+        GradientKernels.Accumulate(node.Out.Grad, node.A!.Data, node.A.Grad, default(ReluGradient));
 
     // d exp(a)/da = y
     private static void BackwardExp(ref Node node) =>
-        TensorPrimitives.FusedMultiplyAdd(node.Out.Grad, node.Out.Data, node.A!.Grad, node.A.Grad);
+        ElementwiseKernels.AccumulateProductFused(node.Out.Grad, node.Out.Data, node.A!.Grad);
 
     // d log(a)/da = 1 / a
-    private static void BackwardLog(ref Node node)
-    {
-        var g = node.Out.Grad;
-        var a = node.A!.Data;
-        var ga = node.A.Grad;
-        for (int i = 0; i < ga.Length; i++)
-        {
-            ga[i] += g[i] / a[i];
-        }
-    }
+    private static void BackwardLog(ref Node node) =>
+        GradientKernels.Accumulate(node.Out.Grad, node.A!.Data, node.A.Grad, default(QuotientGradient));
 
-    private static void BackwardClamp(ref Node node)
-    {
-        var g = node.Out.Grad;
-        var a = node.A!.Data;
-        var ga = node.A.Grad;
-        double min = node.S0, max = node.S1;
-        for (int i = 0; i < ga.Length; i++)
-        {
-            if (a[i] >= min && a[i] <= max)
-            {
-                ga[i] += g[i];
-            }
-        }
-    }
+    // the gradient passes where min <= a <= max
+    private static void BackwardClamp(ref Node node) =>
+        GradientKernels.Accumulate(node.Out.Grad, node.A!.Data, node.A.Grad, new ClampGradient(node.S0, node.S1));
 
     private static void BackwardMinMax(ref Node node, bool minimum)
     {
-        var g = node.Out.Grad;
         Tensor a = node.A!, b = node.B!;
-        var ad = a.Data;
-        var bd = b.Data;
-        Span<double> ga = a.RequiresGrad ? a.Grad : default;
-        Span<double> gb = b.RequiresGrad ? b.Grad : default;
-        for (int i = 0; i < g.Length; i++)
-        {
-            double wa = ad[i] == bd[i] ? 0.5 : (ad[i] < bd[i]) == minimum ? 1.0 : 0.0;
-            if (!ga.IsEmpty)
-            {
-                ga[i] += wa * g[i];
-            }
-
-            if (!gb.IsEmpty)
-            {
-                gb[i] += (1.0 - wa) * g[i];
-            }
-        }
+        GradientKernels.MinMax(
+            node.Out.Grad, a.Data, b.Data, a.RequiresGrad ? a.Grad : default, b.RequiresGrad ? b.Grad : default, minimum);
     }
 }

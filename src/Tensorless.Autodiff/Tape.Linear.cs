@@ -53,13 +53,7 @@ public sealed partial class Tape
         var y = Output(x.Rows, weight.Rows, x.RequiresGrad || weight.RequiresGrad || Needs(bias));
         if (bias is not null)
         {
-            var yd = y.Data;
-            var bd = bias.Data;
-            int n = weight.Rows;
-            for (int r = 0; r < x.Rows; r++)
-            {
-                bd.CopyTo(yd.Slice(r * n, n));
-            }
+            ElementwiseKernels.BroadcastRow(bias.Data, y.Data, x.Rows);
         }
 
         Gemm.MatMulTransposeB(x.Data, weight.Data, y.Data, x.Rows, x.Cols, weight.Rows, accumulate: bias is not null);
@@ -94,13 +88,7 @@ public sealed partial class Tape
         var y = Output(x.Rows, weightTransposed.Cols, anyInputRequiresGrad: false);
         if (bias is not null)
         {
-            var yd = y.Data;
-            var bd = bias.Data;
-            int n = weightTransposed.Cols;
-            for (int r = 0; r < x.Rows; r++)
-            {
-                bd.CopyTo(yd.Slice(r * n, n));
-            }
+            ElementwiseKernels.BroadcastRow(bias.Data, y.Data, x.Rows);
         }
 
         Gemm.MatMul(x.Data, weightTransposed.Data, y.Data, x.Rows, x.Cols, weightTransposed.Cols, accumulate: bias is not null);
@@ -117,14 +105,7 @@ public sealed partial class Tape
         }
 
         var y = Output(x.Rows, x.Cols, x.RequiresGrad || bias.RequiresGrad);
-        var xd = x.Data;
-        var yd = y.Data;
-        var bd = bias.Data;
-        int n = x.Cols;
-        for (int r = 0; r < x.Rows; r++)
-        {
-            System.Numerics.Tensors.TensorPrimitives.Add(xd.Slice(r * n, n), bd, yd.Slice(r * n, n));
-        }
+        ElementwiseKernels.AddRowToEachRow(x.Data, bias.Data, y.Data, x.Rows);
 
         Record(OpKind.AddBias, y, x, bias);
         return y;
@@ -166,7 +147,7 @@ public sealed partial class Tape
         BackwardMatMulTransposeB(ref node);
         if (Needs(node.C))
         {
-            SumRowsInto(node.Out.Grad, node.C!.Grad, node.Out.Rows, node.Out.Cols);
+            ReductionKernels.AccumulateColumnSums(node.Out.Grad, node.C!.Grad, node.Out.Rows, node.Out.Cols);
         }
     }
 
@@ -175,34 +156,12 @@ public sealed partial class Tape
         Tensor x = node.A!, bias = node.B!, y = node.Out;
         if (x.RequiresGrad)
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(x.Grad, y.Grad, x.Grad);
+            ElementwiseKernels.Accumulate(y.Grad, x.Grad);
         }
 
         if (bias.RequiresGrad)
         {
-            SumRowsInto(y.Grad, bias.Grad, y.Rows, y.Cols);
-        }
-    }
-
-    /// <summary>dst[j] += sum_i g[i, j], adding row after row into dst (narrow rows in a plain loop: no per-row call).</summary>
-    private static void SumRowsInto(ReadOnlySpan<double> g, Span<double> dst, int rows, int cols)
-    {
-        if (cols < 8)
-        {
-            for (int r = 0; r < rows; r++)
-            {
-                for (int j = 0; j < cols; j++)
-                {
-                    dst[j] += g[r * cols + j];
-                }
-            }
-
-            return;
-        }
-
-        for (int r = 0; r < rows; r++)
-        {
-            System.Numerics.Tensors.TensorPrimitives.Add(dst, g.Slice(r * cols, cols), dst);
+            ReductionKernels.AccumulateColumnSums(y.Grad, bias.Grad, y.Rows, y.Cols);
         }
     }
 }

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using Tensorless.Autodiff.Kernels;
 
 namespace Tensorless.Autodiff;
 
@@ -8,7 +8,7 @@ public sealed partial class Tape
     public Tensor Sum(Tensor a)
     {
         var y = Output(1, 1, a.RequiresGrad);
-        y.Data[0] = TensorPrimitives.Sum<double>(a.Data);
+        y.Data[0] = ReductionKernels.Sum(a.Data);
         Record(OpKind.Sum, y, a);
         return y;
     }
@@ -17,7 +17,7 @@ public sealed partial class Tape
     public Tensor Mean(Tensor a)
     {
         var y = Output(1, 1, a.RequiresGrad);
-        y.Data[0] = TensorPrimitives.Sum<double>(a.Data) / a.Length;
+        y.Data[0] = ReductionKernels.Mean(a.Data);
         Record(OpKind.Mean, y, a);
         return y;
     }
@@ -26,7 +26,7 @@ public sealed partial class Tape
     public Tensor SumRows(Tensor a)
     {
         var y = Output(a.Rows, 1, a.RequiresGrad);
-        RowSums(a, y.Data, 1.0);
+        ReductionKernels.RowSums(a.Data, y.Data, a.Rows, a.Cols, 1.0);
         Record(OpKind.SumRows, y, a);
         return y;
     }
@@ -35,7 +35,7 @@ public sealed partial class Tape
     public Tensor MeanRows(Tensor a)
     {
         var y = Output(a.Rows, 1, a.RequiresGrad);
-        RowSums(a, y.Data, 1.0 / a.Cols);
+        ReductionKernels.RowSums(a.Data, y.Data, a.Rows, a.Cols, 1.0 / a.Cols);
         Record(OpKind.MeanRows, y, a);
         return y;
     }
@@ -44,16 +44,7 @@ public sealed partial class Tape
     public Tensor LogSoftmax(Tensor a)
     {
         var y = Output(a.Rows, a.Cols, a.RequiresGrad);
-        var ad = a.Data;
-        var yd = y.Data;
-        int n = a.Cols;
-        for (int r = 0; r < a.Rows; r++)
-        {
-            var row = ad.Slice(r * n, n);
-            double lse = LogSumExp(row);
-            TensorPrimitives.Subtract(row, lse, yd.Slice(r * n, n));
-        }
-
+        SoftmaxKernels.LogSoftmaxRows(a.Data, y.Data, a.Rows, a.Cols);
         Record(OpKind.LogSoftmax, y, a);
         return y;
     }
@@ -66,15 +57,9 @@ public sealed partial class Tape
     public Tensor Gather(Tensor a, Tensor index)
     {
         Column(nameof(Gather), "an index", index, a.Rows);
+        CheckIndices(nameof(Gather), index.Data, a.Cols);
         var y = Output(a.Rows, 1, a.RequiresGrad);
-        var ad = a.Data;
-        var idx = index.Data;
-        var yd = y.Data;
-        for (int r = 0; r < a.Rows; r++)
-        {
-            yd[r] = ad[r * a.Cols + CheckedIndex(nameof(Gather), idx[r], r, a.Cols)];
-        }
-
+        GatherKernels.Gather(a.Data, index.Data, y.Data, a.Cols);
         Record(OpKind.Gather, y, a, index);
         return y;
     }
@@ -82,92 +67,35 @@ public sealed partial class Tape
     private static void BackwardSum(ref Node node, bool mean)
     {
         var a = node.A!;
-        double g = node.Out.Grad[0] * (mean ? 1.0 / a.Length : 1.0);
-        TensorPrimitives.Add(a.Grad, g, a.Grad);
+        ElementwiseKernels.AccumulateScalar(node.Out.Grad[0] * (mean ? 1.0 / a.Length : 1.0), a.Grad);
     }
 
     private static void BackwardSumRows(ref Node node, bool mean)
     {
         var a = node.A!;
-        var g = node.Out.Grad;
-        var ga = a.Grad;
-        int n = a.Cols;
-        double scale = mean ? 1.0 / n : 1.0;
-        for (int r = 0; r < a.Rows; r++)
-        {
-            TensorPrimitives.Add(ga.Slice(r * n, n), g[r] * scale, ga.Slice(r * n, n));
-        }
+        ReductionKernels.AccumulateRowBroadcast(node.Out.Grad, a.Grad, a.Rows, a.Cols, mean ? 1.0 / a.Cols : 1.0);
     }
 
     // d logsoftmax(a)_j / d a_k = delta_jk - softmax_k, so da_k += g_k - softmax_k * sum_j g_j
     private static void BackwardLogSoftmax(ref Node node)
     {
         var a = node.A!;
-        var y = node.Out.Data;
-        var g = node.Out.Grad;
-        var ga = a.Grad;
-        int n = a.Cols;
-        for (int r = 0; r < a.Rows; r++)
-        {
-            var gr = g.Slice(r * n, n);
-            var yr = y.Slice(r * n, n);
-            var gar = ga.Slice(r * n, n);
-            double total = TensorPrimitives.Sum<double>(gr);
-            for (int j = 0; j < n; j++)
-            {
-                gar[j] += gr[j] - Math.Exp(yr[j]) * total;
-            }
-        }
+        SoftmaxKernels.AccumulateLogSoftmaxBackward(node.Out.Data, node.Out.Grad, a.Grad, a.Rows, a.Cols);
     }
 
     private static void BackwardGather(ref Node node)
     {
         var a = node.A!;
-        var idx = node.B!.Data;
-        var g = node.Out.Grad;
-        var ga = a.Grad;
-        for (int r = 0; r < a.Rows; r++)
-        {
-            ga[r * a.Cols + (int)idx[r]] += g[r];
-        }
+        GatherKernels.AccumulateScatter(node.Out.Grad, node.B!.Data, a.Grad, a.Cols);
     }
 
-    private static void RowSums(Tensor a, Span<double> dst, double scale)
+    /// <summary>Throws unless every index is a whole number in [0, count), naming the first bad row.</summary>
+    private static void CheckIndices(string op, ReadOnlySpan<double> index, int count)
     {
-        var ad = a.Data;
-        int n = a.Cols;
-        for (int r = 0; r < a.Rows; r++)
+        int bad = GatherKernels.FirstInvalidIndex(index, count);
+        if (bad >= 0)
         {
-            dst[r] = TensorPrimitives.Sum<double>(ad.Slice(r * n, n)) * scale;
+            throw new ArgumentException($"{op}: row {bad} has index {index[bad]}, which is not a whole number in [0, {count}).");
         }
-    }
-
-    /// <summary>log(sum exp(row)) with the maximum subtracted first so large logits do not overflow.</summary>
-    internal static double LogSumExp(ReadOnlySpan<double> row)
-    {
-        double max = TensorPrimitives.Max<double>(row);
-        if (double.IsInfinity(max))
-        {
-            return max;
-        }
-
-        double sum = 0;
-        for (int j = 0; j < row.Length; j++)
-        {
-            sum += Math.Exp(row[j] - max);
-        }
-
-        return max + Math.Log(sum);
-    }
-
-    private static int CheckedIndex(string op, double value, int row, int count)
-    {
-        int i = (int)value;
-        if (i != value || i < 0 || i >= count)
-        {
-            throw new ArgumentException($"{op}: row {row} has index {value}, which is not a whole number in [0, {count}).");
-        }
-
-        return i;
     }
 }

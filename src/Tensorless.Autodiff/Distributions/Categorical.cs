@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
+using Tensorless.Autodiff.Kernels;
 
 namespace Tensorless.Autodiff.Distributions;
 
@@ -77,41 +77,7 @@ public sealed class Categorical : IDistribution
         ArgumentNullException.ThrowIfNull(rng);
         var logits = Logits;
         DistributionChecks.Length(Name, nameof(actions), actions.Length, logits.Rows, logits.Rows, 1);
-        var ld = logits.Data;
-        int k = logits.Cols;
-        for (int r = 0; r < logits.Rows; r++)
-        {
-            var row = ld.Slice(r * k, k);
-            double max = TensorPrimitives.Max<double>(row);
-            double total = 0;
-            for (int j = 0; j < k; j++)
-            {
-                total += Math.Exp(row[j] - max);
-            }
-
-            double u = rng.NextDouble() * total;
-            double cumulative = 0;
-            int choice = -1;
-            int lastPossible = 0;
-            for (int j = 0; j < k; j++)
-            {
-                double w = Math.Exp(row[j] - max);
-                if (w > 0)
-                {
-                    lastPossible = j;
-                }
-
-                cumulative += w;
-                if (u < cumulative)
-                {
-                    choice = j;
-                    break;
-                }
-            }
-
-            // u * total can round up to total itself; then the draw belongs to the last category that can occur
-            actions[r] = choice >= 0 ? choice : lastPossible;
-        }
+        CategoricalKernels.Sample(logits.Data, rng, actions, logits.Cols);
     }
 
     /// <summary>Writes the index of each row's largest logit (the first one on ties).</summary>
@@ -120,21 +86,7 @@ public sealed class Categorical : IDistribution
     {
         var logits = Logits;
         DistributionChecks.Length(Name, nameof(actions), actions.Length, logits.Rows, logits.Rows, 1);
-        var ld = logits.Data;
-        int k = logits.Cols;
-        for (int r = 0; r < logits.Rows; r++)
-        {
-            int best = 0;
-            for (int j = 1; j < k; j++)
-            {
-                if (ld[r * k + j] > ld[r * k + best])
-                {
-                    best = j;
-                }
-            }
-
-            actions[r] = best;
-        }
+        CategoricalKernels.Mode(logits.Data, actions, logits.Cols);
     }
 
     /// <summary>Writes <c>logits[i, a_i] - logsumexp(logits[i, :])</c> for each row.</summary>
@@ -144,13 +96,13 @@ public sealed class Categorical : IDistribution
         var logits = Logits;
         DistributionChecks.Length(Name, nameof(actions), actions.Length, logits.Rows, logits.Rows, 1);
         DistributionChecks.Length(Name, nameof(logProb), logProb.Length, logits.Rows, logits.Rows, 1);
-        var ld = logits.Data;
         int k = logits.Cols;
         for (int r = 0; r < logits.Rows; r++)
         {
-            var row = ld.Slice(r * k, k);
-            logProb[r] = row[CheckedAction(actions[r], r, k)] - Tape.LogSumExp(row);
+            CheckedAction(actions[r], r, k);
         }
+
+        CategoricalKernels.LogProbRows(logits.Data, actions, logProb, k);
     }
 
     /// <summary>Writes <c>-sum_j p_ij log p_ij</c> for each row (a category of probability 0 adds 0).</summary>
@@ -159,12 +111,7 @@ public sealed class Categorical : IDistribution
     {
         var logits = Logits;
         DistributionChecks.Length(Name, nameof(entropy), entropy.Length, logits.Rows, logits.Rows, 1);
-        var ld = logits.Data;
-        int k = logits.Cols;
-        for (int r = 0; r < logits.Rows; r++)
-        {
-            entropy[r] = Tape.EntropyOfRow(ld.Slice(r * k, k));
-        }
+        CategoricalKernels.EntropyRows(logits.Data, entropy, logits.Cols);
     }
 
     /// <summary>Writes the softmax probabilities [m x k], row-major.</summary>
@@ -173,15 +120,7 @@ public sealed class Categorical : IDistribution
     {
         var logits = Logits;
         DistributionChecks.Length(Name, nameof(probabilities), probabilities.Length, logits.Length, logits.Rows, logits.Cols);
-        var ld = logits.Data;
-        int k = logits.Cols;
-        for (int r = 0; r < logits.Rows; r++)
-        {
-            var row = ld.Slice(r * k, k);
-            var dst = probabilities.Slice(r * k, k);
-            TensorPrimitives.Subtract(row, Tape.LogSumExp(row), dst);
-            TensorPrimitives.Exp(dst, dst);
-        }
+        CategoricalKernels.Probabilities(logits.Data, probabilities, logits.Rows, logits.Cols);
     }
 
     /// <summary>Log-probabilities of actions [m x 1] through the tape's fused <see cref="Tape.CategoricalLogProb"/>.</summary>
@@ -200,15 +139,13 @@ public sealed class Categorical : IDistribution
         return tape.CategoricalEntropy(Logits);
     }
 
-    private static int CheckedAction(double value, int row, int k)
+    private static void CheckedAction(double value, int row, int k)
     {
         int i = (int)value;
         if (i != value || (uint)i >= (uint)k)
         {
             ThrowBadAction(value, row, k);
         }
-
-        return i;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

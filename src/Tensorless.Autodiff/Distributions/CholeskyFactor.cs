@@ -1,3 +1,5 @@
+using Tensorless.Autodiff.Kernels;
+
 namespace Tensorless.Autodiff.Distributions;
 
 /// <summary>
@@ -41,13 +43,7 @@ public static class CholeskyFactor
                 $"{nameof(CholeskyFactor)} needs raw and factor spans of {d}x{d} = {(long)d * d} values with d > 0, got {raw.Length} and {factor.Length}.");
         }
 
-        for (int i = 0; i < d; i++)
-        {
-            for (int j = 0; j < d; j++)
-            {
-                factor[i * d + j] = j < i ? raw[i * d + j] : j == i ? Math.Exp(raw[i * d + i]) : 0.0;
-            }
-        }
+        TriangularKernels.LowerFromUnconstrained(raw, factor, d);
     }
 
     private static int CheckSquare(int rows, int cols)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Tensorless.Autodiff.Kernels;
 
 namespace Tensorless.Autodiff.Distributions;
 
@@ -10,7 +11,6 @@ namespace Tensorless.Autodiff.Distributions;
 public sealed class DiagonalGaussian : IDistribution
 {
     private const string Name = nameof(DiagonalGaussian);
-    private static readonly double HalfLog2Pi = 0.5 * Math.Log(2.0 * Math.PI);
     private Tensor? _mean;
     private Tensor? _logStd;
 
@@ -65,18 +65,7 @@ public sealed class DiagonalGaussian : IDistribution
         Tensor mean = Mean, logStd = LogStd;
         DistributionChecks.Length(Name, nameof(actions), actions.Length, mean.Length, mean.Rows, mean.Cols);
         rng.FillGaussian(actions);
-        var md = mean.Data;
-        var sd = logStd.Data;
-        int d = mean.Cols;
-        bool shared = logStd.Rows == 1;
-        for (int r = 0; r < mean.Rows; r++)
-        {
-            int so = shared ? 0 : r * d;
-            for (int j = 0; j < d; j++)
-            {
-                actions[r * d + j] = md[r * d + j] + Math.Exp(sd[so + j]) * actions[r * d + j];
-            }
-        }
+        GaussianKernels.ScaleNoise(mean.Data, logStd.Data, actions, mean.Cols, shared: logStd.Rows == 1);
     }
 
     /// <summary>Writes the mean (the mode of a Gaussian).</summary>
@@ -96,22 +85,7 @@ public sealed class DiagonalGaussian : IDistribution
         DistributionChecks.Length(Name, nameof(actions), actions.Length, mean.Length, mean.Rows, mean.Cols);
         DistributionChecks.Length(Name, nameof(logProb), logProb.Length, mean.Rows, mean.Rows, 1);
         DistributionChecks.NoNaN(Name, actions);
-        var md = mean.Data;
-        var sd = logStd.Data;
-        int d = mean.Cols;
-        bool shared = logStd.Rows == 1;
-        for (int r = 0; r < mean.Rows; r++)
-        {
-            int so = shared ? 0 : r * d;
-            double sum = 0;
-            for (int j = 0; j < d; j++)
-            {
-                double z = (actions[r * d + j] - md[r * d + j]) * Math.Exp(-sd[so + j]);
-                sum += -0.5 * z * z - sd[so + j] - HalfLog2Pi;
-            }
-
-            logProb[r] = sum;
-        }
+        GaussianKernels.LogProb(mean.Data, logStd.Data, actions, logProb, mean.Cols, shared: logStd.Rows == 1);
     }
 
     /// <summary>Writes <c>sum_j (1/2 + log(2 pi)/2 + logStd_j)</c> per row.</summary>
@@ -120,20 +94,7 @@ public sealed class DiagonalGaussian : IDistribution
     {
         Tensor mean = Mean, logStd = LogStd;
         DistributionChecks.Length(Name, nameof(entropy), entropy.Length, mean.Rows, mean.Rows, 1);
-        var sd = logStd.Data;
-        int d = mean.Cols;
-        bool shared = logStd.Rows == 1;
-        for (int r = 0; r < mean.Rows; r++)
-        {
-            int so = shared ? 0 : r * d;
-            double sum = 0;
-            for (int j = 0; j < d; j++)
-            {
-                sum += 0.5 + HalfLog2Pi + sd[so + j];
-            }
-
-            entropy[r] = sum;
-        }
+        GaussianKernels.Entropy(logStd.Data, entropy, mean.Cols, shared: logStd.Rows == 1);
     }
 
     /// <summary>Log-densities [m x 1] of actions [m x d] through the tape's fused <see cref="Tape.GaussianLogProb"/>.</summary>

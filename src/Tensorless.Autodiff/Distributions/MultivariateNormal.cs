@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Tensorless.Autodiff.Kernels;
 
 namespace Tensorless.Autodiff.Distributions;
 
@@ -13,7 +14,6 @@ public sealed class MultivariateNormal : IDistribution
 {
     private const string Name = nameof(MultivariateNormal);
     private const int StackLimit = 64;
-    private static readonly double HalfLog2Pi = 0.5 * Math.Log(2.0 * Math.PI);
     private Tensor? _mean;
     private Tensor? _factor;
     private double[] _scratch = [];
@@ -98,19 +98,7 @@ public sealed class MultivariateNormal : IDistribution
         int d = mean.Cols;
         for (int r = 0; r < mean.Rows; r++)
         {
-            var x = actions.Slice(r * d, d);
-
-            // last row first: x_i needs z_0..z_i, which rows above i have not overwritten yet
-            for (int i = d - 1; i >= 0; i--)
-            {
-                double s = 0;
-                for (int j = 0; j <= i; j++)
-                {
-                    s += l[i * d + j] * x[j];
-                }
-
-                x[i] = md[r * d + i] + s;
-            }
+            TriangularKernels.MultiplyAddInPlace(l, md.Slice(r * d, d), actions.Slice(r * d, d), d);
         }
     }
 
@@ -132,26 +120,9 @@ public sealed class MultivariateNormal : IDistribution
         DistributionChecks.Length(Name, nameof(logProb), logProb.Length, mean.Rows, mean.Rows, 1);
         DistributionChecks.NoNaN(Name, actions);
         int d = mean.Cols;
-        var md = mean.Data;
         var l = factor.Data;
-        double constant = LogDiagonal(l, d) + d * HalfLog2Pi;
         Span<double> z = d <= StackLimit ? stackalloc double[d] : _scratch.AsSpan(0, d);
-        for (int r = 0; r < mean.Rows; r++)
-        {
-            for (int j = 0; j < d; j++)
-            {
-                z[j] = actions[r * d + j] - md[r * d + j];
-            }
-
-            Tape.ForwardSubstitute(l, z, d);
-            double sq = 0;
-            for (int j = 0; j < d; j++)
-            {
-                sq += z[j] * z[j];
-            }
-
-            logProb[r] = -0.5 * sq - constant;
-        }
+        MvnKernels.LogProbRows(actions, mean.Data, l, z, logProb, d, TriangularKernels.LogDiagonal(l, d));
     }
 
     /// <summary>Writes <c>d (1 + log(2 pi)) / 2 + sum_j log L_jj</c> into every row (the covariance is shared).</summary>
@@ -161,7 +132,7 @@ public sealed class MultivariateNormal : IDistribution
         Tensor mean = Mean, factor = CholeskyFactor;
         DistributionChecks.Length(Name, nameof(entropy), entropy.Length, mean.Rows, mean.Rows, 1);
         int d = mean.Cols;
-        entropy.Fill(d * (0.5 + HalfLog2Pi) + LogDiagonal(factor.Data, d));
+        entropy.Fill(MvnKernels.Entropy(d, TriangularKernels.LogDiagonal(factor.Data, d)));
     }
 
     /// <summary>
@@ -186,17 +157,6 @@ public sealed class MultivariateNormal : IDistribution
         Tensor mean = Mean;
         var h = tape.MvnEntropy(CholeskyFactor);
         return mean.Rows == 1 ? h : tape.AddBias(tape.Workspace.Allocate(mean.Rows, 1), h);
-    }
-
-    private static double LogDiagonal(ReadOnlySpan<double> l, int d)
-    {
-        double sum = 0;
-        for (int j = 0; j < d; j++)
-        {
-            sum += Math.Log(l[j * d + j]);
-        }
-
-        return sum;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
