@@ -1,6 +1,6 @@
 using Tensorless.Tests;
 
-namespace Tensorless.Envs.Tests;
+namespace Tensorless.Envs.Tests.Spaces;
 
 public sealed class SpaceTests
 {
