@@ -72,7 +72,7 @@ public sealed class ActionErrorTests
     }
 
     [Theory]
-    [MemberData(nameof(FixtureReplayTests.Ids), MemberType = typeof(FixtureReplayTests))]
+    [MemberData(nameof(Fixtures.Ids), MemberType = typeof(Fixtures))]
     public void Step_BeforeReset_ThrowsInvalidOperation(string id)
     {
         var env = Gym.Make(id);

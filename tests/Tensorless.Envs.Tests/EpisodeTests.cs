@@ -125,7 +125,7 @@ public sealed class EpisodeTests
         Assert.Equal(-1.0, env.Step([1.0], obs).Reward);
     }
 
-    public static TheoryData<string> AllIds => FixtureReplayTests.Ids;
+    public static TheoryData<string> AllIds => Fixtures.Ids;
 
     [Theory]
     [MemberData(nameof(AllIds))]

@@ -28,6 +28,9 @@ internal static class Fixtures
 {
     private static readonly ConcurrentDictionary<string, FixtureFile> Cache = new();
 
+    /// <summary>The envs with a reference trajectory: the seven built-in classic-control envs, in registration order.</summary>
+    public static TheoryData<string> Ids => new(Gym.Specs.Take(7).Select(s => s.Id));
+
     public static string Directory
     {
         get

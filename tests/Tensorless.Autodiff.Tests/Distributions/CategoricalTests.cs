@@ -1,5 +1,6 @@
 using FsCheck.Fluent;
 using Tensorless.Autodiff.Distributions;
+using Tensorless.Tests;
 using static Tensorless.Autodiff.Tests.Distributions.DistributionTestKit;
 
 namespace Tensorless.Autodiff.Tests.Distributions;
@@ -191,7 +192,7 @@ public class CategoricalTests
                   from k in Gen.Choose(1, 9)
                   from seed in Gen.Choose(0, int.MaxValue)
                   select (m, k, (ulong)seed);
-        ForAll(gen, c =>
+        SeededProperty.ForAll(gen, c =>
         {
             var rng = new Xoshiro256(c.Item3);
             var logits = new Tensor(c.m, c.k);

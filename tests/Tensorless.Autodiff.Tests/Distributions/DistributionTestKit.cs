@@ -1,21 +1,10 @@
-using FsCheck;
-using FsCheck.Fluent;
-
 namespace Tensorless.Autodiff.Tests.Distributions;
 
-/// <summary>Helpers shared by the distribution tests: property runner, tensors from literals, Monte Carlo tolerances.</summary>
+/// <summary>Helpers shared by the distribution tests: tensors from literals, Monte Carlo tolerances.</summary>
 internal static class DistributionTestKit
 {
     /// <summary>log(2 pi) / 2, written out here rather than taken from the library under test.</summary>
     public static readonly double HalfLog2Pi = 0.5 * Math.Log(2.0 * Math.PI);
-
-    /// <summary>Runs <paramref name="property"/> on 100 random cases; FsCheck's failure message carries the replay seed (StdGen).</summary>
-    public static void ForAll<T>(Gen<T> gen, Action<T> property) =>
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(gen.ToArbitrary(), (T value) =>
-        {
-            property(value);
-            return true;
-        }));
 
     /// <summary>A tensor from a rectangular literal.</summary>
     public static Tensor Matrix(double[,] values, bool requiresGrad = false)

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Tensorless.Autodiff;
+using Tensorless.Tests;
 
 namespace Tensorless.Autodiff.Tests.Gradients;
 
@@ -26,13 +27,8 @@ internal static class GradientCheck
         from s in Gen.Choose(0, int.MaxValue)
         select (r, c, (ulong)s);
 
-    /// <summary>Runs <paramref name="property"/> on <see cref="Cases"/> random cases; FsCheck's failure message carries the replay seed.</summary>
-    public static void ForAll<T>(Gen<T> gen, Action<T> property) =>
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(Cases), Prop.ForAll(gen.ToArbitrary(), (T value) =>
-        {
-            property(value);
-            return true;
-        }));
+    /// <summary>Runs <paramref name="property"/> on <see cref="Cases"/> random cases (the shared runner, which names the failing case).</summary>
+    public static void ForAll<T>(Gen<T> gen, Action<T> property) => SeededProperty.ForAll(gen, property, Cases);
 
     /// <summary>A leaf tensor that requires a gradient, filled with uniform values in [low, high).</summary>
     public static Tensor Leaf(Xoshiro256 rng, int rows, int cols, double low = -2, double high = 2)

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
-using FsCheck;
 using FsCheck.Fluent;
 using Tensorless.Autodiff.Serialization;
+using Tensorless.Tests;
 
 namespace Tensorless.Autodiff.Tests.Serialization;
 
@@ -76,9 +76,9 @@ public class SafetensorsFormatTests
     public void RoundTrip_RandomTensors_Property()
     {
         // Random tensor counts, shapes (rank 0 to 3, zero-sized dimensions included) and bit patterns drawn from a seed;
-        // FsCheck's failure message shows the (count, seed) to replay.
-        var gen = from count in Gen.Choose(0, 5) from seed in Gen.Choose(0, int.MaxValue) select (count, seed);
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), Prop.ForAll(gen.ToArbitrary(), ((int Count, int Seed) input) =>
+        // The failure message shows the (count, seed) to replay.
+        var gen = from count in Gen.Choose(0, 5) from seed in Gen.Choose(0, int.MaxValue) select (Count: count, Seed: seed);
+        SeededProperty.ForAll(gen, input =>
         {
             var rng = new Xoshiro256((ulong)input.Seed);
             var tensors = new List<SafetensorsTensor>();
@@ -107,7 +107,7 @@ public class SafetensorsFormatTests
                 Assert.Equal(t.Shape, back.Shape);
                 Assert.Equal(t.Data.Select(BitConverter.DoubleToInt64Bits), back.Data.Select(BitConverter.DoubleToInt64Bits));
             }
-        }));
+        }, cases: 200);
     }
 
     [Fact]

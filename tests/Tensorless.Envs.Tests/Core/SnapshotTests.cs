@@ -1,4 +1,4 @@
-namespace Tensorless.Envs.Tests;
+namespace Tensorless.Envs.Tests.Core;
 
 public sealed class SnapshotTests
 {

@@ -1,6 +1,6 @@
 using Tensorless.Envs.Core;
 
-namespace Tensorless.Envs.Tests;
+namespace Tensorless.Envs.Tests.Classic;
 
 /// <summary>
 /// Replays Gymnasium's recorded trajectories through the single env and the vector env, teacher-forced
@@ -10,7 +10,7 @@ namespace Tensorless.Envs.Tests;
 /// </summary>
 public sealed class FixtureReplayTests
 {
-    public static TheoryData<string> Ids => new(Gym.Specs.Take(7).Select(s => s.Id));
+    public static TheoryData<string> Ids => Fixtures.Ids;
 
     [Theory]
     [MemberData(nameof(Ids))]
