@@ -1,3 +1,4 @@
+using Tensorless.Tests;
 namespace Tensorless.Rl.Tests;
 
 public sealed class AdvantageEstimatorsTests
