@@ -31,7 +31,7 @@ internal enum OpKind : byte
     CategoricalEntropy,
     GaussianLogProb,
     GaussianEntropy,
-    PpoClipLoss,
+    ClippedSurrogateLoss,
     Mse,
     MvnLogProb,
     MvnEntropy,

@@ -62,19 +62,19 @@ public sealed partial class Tape
     /// <paramref name="logProb"/> is differentiated; the old log-probabilities and advantages are data.
     /// </summary>
     /// <exception cref="ArgumentException">The inputs are not m x 1 columns, or clipRange is not positive.</exception>
-    public Tensor PpoClipLoss(Tensor logProb, Tensor oldLogProb, Tensor advantages, double clipRange)
+    public Tensor ClippedSurrogateLoss(Tensor logProb, Tensor oldLogProb, Tensor advantages, double clipRange)
     {
-        Column(nameof(PpoClipLoss), "log-probabilities", logProb, logProb.Rows);
-        Column(nameof(PpoClipLoss), "old log-probabilities", oldLogProb, logProb.Rows);
-        Column(nameof(PpoClipLoss), "advantages", advantages, logProb.Rows);
+        Column(nameof(ClippedSurrogateLoss), "log-probabilities", logProb, logProb.Rows);
+        Column(nameof(ClippedSurrogateLoss), "old log-probabilities", oldLogProb, logProb.Rows);
+        Column(nameof(ClippedSurrogateLoss), "advantages", advantages, logProb.Rows);
         if (!(clipRange > 0))
         {
-            throw new ArgumentException($"PpoClipLoss needs a positive clip range, got {clipRange}.", nameof(clipRange));
+            throw new ArgumentException($"ClippedSurrogateLoss needs a positive clip range, got {clipRange}.", nameof(clipRange));
         }
 
         var y = Output(1, 1, logProb.RequiresGrad);
-        y.Data[0] = LossKernels.PpoClip(logProb.Data, oldLogProb.Data, advantages.Data, clipRange);
-        Record(OpKind.PpoClipLoss, y, logProb, oldLogProb, advantages, s0: clipRange);
+        y.Data[0] = LossKernels.ClippedSurrogate(logProb.Data, oldLogProb.Data, advantages.Data, clipRange);
+        Record(OpKind.ClippedSurrogateLoss, y, logProb, oldLogProb, advantages, s0: clipRange);
         return y;
     }
 
@@ -118,10 +118,10 @@ public sealed partial class Tape
         GaussianKernels.AccumulateEntropyBackward(node.Out.Grad, node.A!.Grad, node.A.Cols);
 
     // dL/dlogp_i = -(A_i r_i / m) where the unclipped term is the minimum, 0 where the clipped constant is; ties split, as torch.min does
-    private static void BackwardPpoClipLoss(ref Node node)
+    private static void BackwardClippedSurrogateLoss(ref Node node)
     {
         Tensor logProb = node.A!;
-        LossKernels.AccumulatePpoClipBackward(node.Out.Grad[0], logProb.Data, node.B!.Data, node.C!.Data, node.S0, logProb.Grad);
+        LossKernels.AccumulateClippedSurrogateBackward(node.Out.Grad[0], logProb.Data, node.B!.Data, node.C!.Data, node.S0, logProb.Grad);
     }
 
     // d/dp = 2 (p - t) / n, d/dt = -2 (p - t) / n

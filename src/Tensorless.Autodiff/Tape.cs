@@ -111,7 +111,7 @@ public sealed partial class Tape
                 case OpKind.CategoricalEntropy: BackwardCategoricalEntropy(ref node); break;
                 case OpKind.GaussianLogProb: BackwardGaussianLogProb(ref node); break;
                 case OpKind.GaussianEntropy: BackwardGaussianEntropy(ref node); break;
-                case OpKind.PpoClipLoss: BackwardPpoClipLoss(ref node); break;
+                case OpKind.ClippedSurrogateLoss: BackwardClippedSurrogateLoss(ref node); break;
                 case OpKind.Mse: BackwardMse(ref node); break;
                 case OpKind.MvnLogProb: BackwardMvnLogProb(ref node); break;
                 case OpKind.MvnEntropy: BackwardMvnEntropy(ref node); break;

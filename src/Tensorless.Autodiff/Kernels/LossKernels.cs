@@ -12,7 +12,7 @@ public static class LossKernels
     /// Returns PPO's clipped surrogate (Schulman et al. 2017, eq. 7), negated and averaged:
     /// <c>-sum_i min(r_i A_i, clip(r_i, 1 - eps, 1 + eps) A_i) / n</c> with <c>r_i = exp(logProb_i - oldLogProb_i)</c>.
     /// </summary>
-    public static double PpoClip(ReadOnlySpan<double> logProb, ReadOnlySpan<double> oldLogProb, ReadOnlySpan<double> advantages, double clipRange)
+    public static double ClippedSurrogate(ReadOnlySpan<double> logProb, ReadOnlySpan<double> oldLogProb, ReadOnlySpan<double> advantages, double clipRange)
     {
         double sum = 0;
         for (int i = 0; i < logProb.Length; i++)
@@ -31,7 +31,7 @@ public static class LossKernels
     /// with w_i = 1 where the unclipped term is the minimum or the ratio is inside the clip range, 0 where the clipped
     /// constant is the minimum, and half of each on ties.
     /// </summary>
-    public static void AccumulatePpoClipBackward(
+    public static void AccumulateClippedSurrogateBackward(
         double g, ReadOnlySpan<double> logProb, ReadOnlySpan<double> oldLogProb, ReadOnlySpan<double> advantages, double clipRange, Span<double> acc)
     {
         double eps = clipRange;

@@ -1,8 +1,8 @@
-using Tensorless.Rl.Runs;
 using System.CommandLine;
 using System.Globalization;
 using Tensorless.Cli.Bench;
-using Tensorless.Cli.Training;
+using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Runs;
 
 namespace Tensorless.Cli.Commands;
 
@@ -19,7 +19,11 @@ internal static class BenchCommand
 
     private static Command CreateSolve()
     {
-        var preset = new Option<string>("--preset") { Description = "Preset to train.", DefaultValueFactory = _ => "ppo-cartpole" };
+        var preset = new Option<string>("--preset")
+        {
+            Description = "Preset to train (default: the default algorithm's preset for the default env, as 'tensorless train' runs).",
+            DefaultValueFactory = _ => AlgorithmRegistry.Default.DefaultPresets[RunSetup.DefaultEnvId],
+        };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds.", DefaultValueFactory = _ => "1,2,3,4,5" };
         var threads = new Option<int?>("--threads") { Description = "Threads of the gradient computation (default 2, or 1 on a one-core machine)." };
         var totalSteps = new Option<long?>("--total-steps") { Description = "Step budget per seed, also the horizon of annealed schedules (default: the preset's budget, at least 500000 as 'tensorless train')." };

@@ -15,7 +15,7 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var algo = new Option<string?>("--algo") { Description = $"Algorithm: {string.Join(", ", AlgorithmRegistry.Names)} (default: the preset's, else {RunSetup.DefaultAlgorithm})." };
+        var algo = new Option<string?>("--algo") { Description = $"Algorithm: {string.Join(", ", AlgorithmRegistry.Names)} (default: the preset's, else {AlgorithmRegistry.Default.Name})." };
         var env = new Option<string?>("--env") { Description = "Env id, e.g. CartPole-v1 (default: the preset's, else CartPole-v1). See 'tensorless env list'." };
         var preset = new Option<string?>("--preset") { Description = $"Named settings: {string.Join(", ", Presets.Names)}." };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of weights, env resets and sampling (default 1)." };

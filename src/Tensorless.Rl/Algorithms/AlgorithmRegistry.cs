@@ -20,6 +20,9 @@ public static class AlgorithmRegistry
     /// <summary>Every registered algorithm, in registration order (built-ins first).</summary>
     public static IReadOnlyList<AlgorithmEntry> All => Volatile.Read(ref s_entries);
 
+    /// <summary>The algorithm a run trains when it names neither an algorithm nor a preset: the first built-in (PPO).</summary>
+    public static AlgorithmEntry Default => All[0];
+
     /// <summary>The registered names, in registration order.</summary>
     public static IReadOnlyList<string> Names => [.. All.Select(e => e.Name)];
 

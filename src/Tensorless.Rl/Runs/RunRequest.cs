@@ -6,7 +6,7 @@ namespace Tensorless.Rl.Runs;
 /// </summary>
 public sealed record RunRequest
 {
-    /// <summary>Registry name of the algorithm (<c>ppo</c>, <c>a2c</c>, ...); null takes the preset's, or PPO.</summary>
+    /// <summary>Registry name of the algorithm (<c>ppo</c>, <c>a2c</c>, ...); null takes the preset's, or <see cref="Algorithms.AlgorithmRegistry.Default"/>.</summary>
     public string? Algorithm { get; init; }
 
     /// <summary>Env id; null takes the preset's, or CartPole-v1.</summary>

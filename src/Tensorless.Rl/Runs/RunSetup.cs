@@ -29,9 +29,6 @@ public sealed record RunSetup(
     /// <summary>The default budget of a run without a preset: solved or 500k steps.</summary>
     public const long DefaultTotalSteps = 500_000;
 
-    /// <summary>The algorithm of a run that names neither an algorithm nor a preset.</summary>
-    public const string DefaultAlgorithm = "ppo";
-
     /// <summary>The env of a run that names neither an env nor a preset.</summary>
     public const string DefaultEnvId = "CartPole-v1";
 
@@ -64,7 +61,7 @@ public sealed record RunSetup(
             throw new ArgumentException($"Unknown --algo '{request.Algorithm}'; use one of {string.Join(", ", AlgorithmRegistry.Names)}.");
         }
 
-        var algorithm = asked ?? (preset is null ? AlgorithmRegistry.Get(DefaultAlgorithm) : AlgorithmRegistry.Get(preset.Algorithm));
+        var algorithm = asked ?? (preset is null ? AlgorithmRegistry.Default : AlgorithmRegistry.Get(preset.Algorithm));
         if (preset is not null && asked is not null && !string.Equals(preset.Algorithm, asked.Name, StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException($"--algo {request.Algorithm} contradicts preset '{preset.Name}', which is {preset.Algorithm}.");

@@ -84,7 +84,7 @@ public class CompositeGradientTests
                 var head = actor.Forward(t, obs);
                 var logProb = LogProb(t, head);
                 var policyLoss = ppo
-                    ? t.PpoClipLoss(logProb, oldLogProbs, advantages, ClipRange)
+                    ? t.ClippedSurrogateLoss(logProb, oldLogProbs, advantages, ClipRange)
                     : t.Scale(t.Mean(t.Mul(logProb, advantages)), -1.0);
                 var valueLoss = t.Mse(critic.Forward(t, obs), returns);
                 var entropy = t.Mean(Entropy(t, head));

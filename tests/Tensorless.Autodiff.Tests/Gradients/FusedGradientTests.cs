@@ -77,7 +77,7 @@ public class FusedGradientTests
         });
 
     [Fact]
-    public void PpoClipLoss_RatiosInsideAndOutsideClip_MatchesFiniteDifferences() =>
+    public void ClippedSurrogateLoss_RatiosInsideAndOutsideClip_MatchesFiniteDifferences() =>
         ForAll(Shapes, s =>
         {
             const double eps = 0.2;
@@ -98,17 +98,17 @@ public class FusedGradientTests
                 logProb.Data[i] = old.Data[i] + Math.Log(ratio);
             }
 
-            AssertGradients(t => t.PpoClipLoss(logProb, old, adv, eps), logProb);
+            AssertGradients(t => t.ClippedSurrogateLoss(logProb, old, adv, eps), logProb);
         });
 
     [Fact]
-    public void PpoClipLoss_KnownValues_MatchesHandComputation()
+    public void ClippedSurrogateLoss_KnownValues_MatchesHandComputation()
     {
         // r = (e^0.5, 1, e^-0.5) = (1.6487, 1, 0.6065); A = (1, -2, -1), eps 0.2
         // min(rA, clip(r)A) = (min(1.6487, 1.2), min(-2, -2), min(-0.6065, -0.8)) = (1.2, -2, -0.8)
         var tape = new Tape();
         var lp = Tensor.FromValues(3, 1, [0.5, 0, -0.5], requiresGrad: true);
-        var loss = tape.PpoClipLoss(lp, new Tensor(3, 1), Tensor.FromValues(3, 1, [1, -2, -1]), 0.2);
+        var loss = tape.ClippedSurrogateLoss(lp, new Tensor(3, 1), Tensor.FromValues(3, 1, [1, -2, -1]), 0.2);
         Assert.Equal(-(1.2 - 2 - 0.8) / 3, loss.Data[0], 14);
         tape.Backward(loss);
         // only the middle sample's unclipped term is active: d/dlp = -r A / 3 = 2/3

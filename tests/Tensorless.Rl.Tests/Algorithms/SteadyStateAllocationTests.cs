@@ -27,7 +27,7 @@ public class SteadyStateAllocationTests
         {
             var (obs, actions) = mb.Inputs(tape, start, count);
             var eval = p.Evaluate(tape, obs, actions);
-            var total = tape.Add(tape.PpoClipLoss(eval.LogProb, Minibatch.Rows(tape, mb.OldLogProbs, start, count), Minibatch.Rows(tape, mb.Advantages, start, count), 0.2),
+            var total = tape.Add(tape.ClippedSurrogateLoss(eval.LogProb, Minibatch.Rows(tape, mb.OldLogProbs, start, count), Minibatch.Rows(tape, mb.Advantages, start, count), 0.2),
                 tape.Mse(eval.Value!, Minibatch.Rows(tape, mb.Returns, start, count)));
             s.Loss += weight * total.Data[0];
             return tape.Scale(total, weight);

@@ -196,11 +196,11 @@ public sealed class Ppo : IOnPolicyAlgorithm
     /// <summary>
     /// The clipped surrogate objective, negated as a loss (PPO paper, eq. 7):
     /// <c>L_CLIP = -mean_t min(r_t A_t, clip(r_t, 1 - eps, 1 + eps) A_t)</c> with <c>r_t = exp(log pi(a_t|s_t) - log pi_old(a_t|s_t))</c>.
-    /// Runs as one fused op with an analytic backward (<see cref="Tape.PpoClipLoss"/>); <see cref="ClippedSurrogateComposed"/>
+    /// Runs as one fused op with an analytic backward (<see cref="Tape.ClippedSurrogateLoss"/>); <see cref="ClippedSurrogateComposed"/>
     /// builds the same loss from plain ops, and a test holds the two to the same value and gradient.
     /// </summary>
     internal static Tensor ClippedSurrogate(Tape tape, Tensor logProb, Tensor oldLogProb, Tensor advantages, double clipRange) =>
-        tape.PpoClipLoss(logProb, oldLogProb, advantages, clipRange);
+        tape.ClippedSurrogateLoss(logProb, oldLogProb, advantages, clipRange);
 
     /// <summary>The clipped surrogate written op by op, exactly as eq. 7 reads (the reference for the fused op).</summary>
     internal static Tensor ClippedSurrogateComposed(Tape tape, Tensor logProb, Tensor oldLogProb, Tensor advantages, double clipRange)
