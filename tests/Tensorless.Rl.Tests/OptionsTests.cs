@@ -111,7 +111,7 @@ public sealed class OptionsTests
     {
         Assert.Equal(
             ["seed-ppo-cartpole", "seed-ppo-swingup", "ppo-cartpole", "ppo-pendulum", "seed-a2c-cartpole", "seed-a2c-swingup", "lecture-a2c-cartpole", "a2c-cartpole"],
-            Presets.Names);
+            Presets.Names.Take(8)); // the built-ins; presets of algorithms a test registers come after them
         foreach (string name in Presets.Names)
         {
             TrainingPreset preset = Presets.Get(name);

@@ -1,47 +1,56 @@
 using Tensorless.Autodiff;
-using Tensorless.Autodiff.Optim;
 using Tensorless.Envs;
 using Tensorless.Rl.Policies;
-using Tensorless.Rl.Training;
 using Tensorless.Tests;
 
 namespace Tensorless.Rl.Tests.Algorithms;
 
+/// <summary>The learners' steady-state steps allocate nothing: the real update rules and the rollout step, measured on themselves.</summary>
 public class SteadyStateAllocationTests
 {
+    // allocations of the worker thread are not counted by GC.GetAllocatedBytesForCurrentThread, so with 2 threads the main
+    // thread's share (its chunks, the reduction, clipping, the optimizer) is what is measured; the 1-thread case covers all
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(1, true)]
+    public void PpoUpdate_Steady_AllocatesNothing(int threads, bool seedVariant)
+    {
+        var env = Gym.MakeVector("CartPole-v1", 4, seed: 1);
+        var shared = new OnPolicyOptions { NumEnvs = 4, NumSteps = 75, Threads = threads, EntCoef = 0.01 };
+        var options = seedVariant
+            ? new PpoOptions { OnPolicy = shared with { TrainValueIterations = 3, ValueLearningRate = 1e-3 }, MinibatchSize = 300, NumEpochs = 2, TargetKl = 1.0, PolicyObjective = PolicyObjective.AdaptiveKlPenalty }
+            : new PpoOptions { OnPolicy = shared with { LearningRateSchedule = Schedule.Linear }, MinibatchSize = 60, NumEpochs = 2, ClipRangeVf = 0.2 };
+        using var ppo = new Ppo(env, options);
+        ppo.Learner.CollectRollout();
+        var metrics = MetricsRecord.CreateStandard();
+        Assert.Equal(0, AllocationProbe.SteadyStateBytes(() => ppo.Update(0.5, metrics), warmupSteps: 5, windowSteps: 5));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void UpdateStep_ChunkedDataParallelGradientClipAdam_AllocatesNothing(int threads)
+    public void A2cUpdate_Steady_AllocatesNothing(int threads)
     {
-        var spec = Gym.Spec("CartPole-v1");
-        var rng = new Xoshiro256(1);
-        var policy = new ActorCriticPolicy(spec.ObservationSpace, spec.ActionSpace, new PolicyOptions(), rng);
-        var mb = new Minibatch(300, 4, 1);
-        rng.FillUniform(mb.Observations.Data, -1, 1);
-        rng.FillUniform(mb.Advantages.Data, -1, 1);
-        Parameter[] parameters = [.. policy.Parameters];
-        var adam = new Adam(parameters, 1e-3);
-        using var runner = new DataParallelRunner(policy, threads, chunkRows: 64);
-        DataParallelRunner.ChunkLoss loss = (Tape tape, ActorCriticPolicy p, int start, int count, double weight, ref UpdateStats s) =>
-        {
-            var (obs, actions) = mb.Inputs(tape, start, count);
-            var eval = p.Evaluate(tape, obs, actions);
-            var total = tape.Add(tape.ClippedSurrogateLoss(eval.LogProb, Minibatch.Rows(tape, mb.OldLogProbs, start, count), Minibatch.Rows(tape, mb.Advantages, start, count), 0.2),
-                tape.Mse(eval.Value!, Minibatch.Rows(tape, mb.Returns, start, count)));
-            s.Loss += weight * total.Data[0];
-            return tape.Scale(total, weight);
-        };
+        var env = Gym.MakeVector("Pendulum-v1", 8, seed: 1);
+        using var a2c = new A2c(env, new A2cOptions { OnPolicy = A2cOptions.Defaults with { NumEnvs = 8, NumSteps = 16, Threads = threads, NormalizeAdvantage = true } });
+        a2c.Learner.CollectRollout();
+        var metrics = MetricsRecord.CreateStandard();
+        Assert.Equal(0, AllocationProbe.SteadyStateBytes(() => a2c.Update(0.5, metrics)));
+    }
 
-        // allocations of the worker thread are not counted by GC.GetAllocatedBytesForCurrentThread, so the main thread's
-        // share (chunks, reduction, clip, Adam) is what this measures; the 1-thread case covers every chunk
-        long bytes = AllocationProbe.SteadyStateBytes(() =>
+    [Fact]
+    public void LearnerLoop_RolloutAndUpdate_AllocatesNothing()
+    {
+        // a whole iteration of the learner's loop minus the callbacks: collect (act, env step, buffer write, GAE) and update
+        var env = Gym.MakeVector("CartPole-v1", 8, seed: 3);
+        using var ppo = new Ppo(env, new PpoOptions { OnPolicy = new() { NumEnvs = 8, NumSteps = 16, NormalizeObservations = true, NormalizeRewards = true }, MinibatchSize = 32, NumEpochs = 1 });
+        var metrics = MetricsRecord.CreateStandard();
+        Assert.Equal(0, AllocationProbe.SteadyStateBytes(() =>
         {
-            runner.Run(300, loss);
-            GradientClipping.ClipByGlobalNorm(parameters, 0.5);
-            adam.Step();
-        });
-        Assert.Equal(0, bytes);
+            ppo.Learner.CollectRollout();
+            ppo.Update(0.5, metrics);
+        }, warmupSteps: 5, windowSteps: 5));
     }
 
     [Fact]
