@@ -25,12 +25,15 @@ public class PpoLossTests
 
         var (fusedValue, fusedGrad) = Evaluate(logProbData, (tape, lp) => Ppo.ClippedSurrogate(tape, lp, oldLogProb, advantages, clip));
         var (composedValue, composedGrad) = Evaluate(logProbData, (tape, lp) => Ppo.ClippedSurrogateComposed(tape, lp, oldLogProb, advantages, clip));
-        Assert.Equal(composedValue, fusedValue, 14);
+        // the fused op sums the same terms in one pass, the composed loss through Mean: equal up to the rounding of that sum
+        Assert.True(Close(composedValue, fusedValue), $"value: composed {composedValue:R}, fused {fusedValue:R}");
         for (int i = 0; i < n; i++)
         {
-            Assert.True(Math.Abs(composedGrad[i] - fusedGrad[i]) <= 1e-14, $"gradient {i}: composed {composedGrad[i]:R}, fused {fusedGrad[i]:R}");
+            Assert.True(Close(composedGrad[i], fusedGrad[i]), $"gradient {i}: composed {composedGrad[i]:R}, fused {fusedGrad[i]:R}");
         }
     }, cases: 200);
+
+    private static bool Close(double a, double b) => Math.Abs(a - b) <= 1e-13 * Math.Max(1.0, Math.Abs(a));
 
     private static (double Value, double[] Gradient) Evaluate(double[] logProbData, Func<Tape, Tensor, Tensor> loss)
     {
