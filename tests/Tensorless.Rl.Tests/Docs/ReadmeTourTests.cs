@@ -47,4 +47,20 @@ public sealed class ReadmeTourTests : IDisposable
         Assert.InRange(steps, 1, 500);
         Assert.Equal(4_096, agent.Learner.Progress.EnvSteps);
     }
+
+    [Fact]
+    public void ReadmeTrainingRun_RunThenResume_Runs()
+    {
+        // --- as in README.md (with a small budget and a temporary directory) ---
+        RunResult result = TrainingRun.Run(new RunRequest
+        {
+            Preset = "ppo-cartpole", Seed = 3, Overrides = ["learning_rate=3e-4", "policy.hidden_sizes=[128,128]"],
+            OutputDirectory = _dir, TotalSteps = 512, EvalEpisodes = 2,
+        });
+        var resumed = TrainingRun.Run(new RunRequest { ResumeDirectory = _dir, TotalSteps = 1_024, EvalEpisodes = 2 });
+        // --- end ---
+
+        Assert.Equal(RunStatus.BudgetExhausted, result.Status);
+        Assert.Equal(1_024, resumed.Progress.EnvSteps);
+    }
 }
