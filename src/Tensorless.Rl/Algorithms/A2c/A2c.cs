@@ -106,19 +106,24 @@ public sealed class A2c : IOnPolicyAlgorithm
         return true;
     }
 
-    /// <summary>One chunk of the batch: <c>-mean(A log pi) - EntCoef mean(H)</c>, plus <c>VfCoef MSE</c> unless fitted separately.</summary>
+    /// <summary>
+    /// One chunk of the batch, the A3C paper's loss (Mnih et al. 2016, section 4) as SB3's A2C minimises it:
+    /// <c>L = L_policy - EntCoef * mean(H[pi](s_t)) + VfCoef * L_value</c>, the value term only when policy and value train jointly.
+    /// </summary>
     private Tensor ChunkLoss(Tape tape, ActorCriticPolicy policy, int start, int count, double weight, ref UpdateStats stats)
     {
         var (obs, actions) = _batch.Inputs(tape, start, count);
         var advantages = Minibatch.Rows(tape, _batch.Advantages, start, count);
         bool withValue = _parts.ValueFit is null;
         var eval = policy.Evaluate(tape, obs, actions, withValue);
-        // the advantages are data, so only log pi is differentiated
+        // policy gradient surrogate: L_policy = -mean_t(A_t log pi(a_t|s_t)); the advantages are data, so only log pi is differentiated
         var policyLoss = tape.Scale(tape.Mean(tape.Mul(eval.LogProb, advantages)), -1.0);
+        // entropy bonus: mean_t H[pi](s_t), subtracted so that a larger entropy lowers the loss
         var entropy = tape.Mean(eval.Entropy);
         var loss = tape.Sub(policyLoss, tape.Scale(entropy, Options.OnPolicy.EntCoef));
         if (withValue)
         {
+            // critic regression: L_value = mean_t (V(s_t) - R_t)^2 towards the estimator's returns
             var valueLoss = tape.Mse(eval.Value!, Minibatch.Rows(tape, _batch.Returns, start, count));
             loss = tape.Add(loss, tape.Scale(valueLoss, Options.OnPolicy.VfCoef));
             stats.ValueLoss += weight * valueLoss.Data[0];
