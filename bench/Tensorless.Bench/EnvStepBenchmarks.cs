@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Tensorless.Envs;
+using Tensorless.Envs.Random;
 
 namespace Tensorless.Bench;
 

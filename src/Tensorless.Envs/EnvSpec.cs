@@ -1,3 +1,5 @@
+using Tensorless.Envs.Spaces;
+
 namespace Tensorless.Envs;
 
 /// <summary>What the registry knows about an env id, as Gymnasium's <c>EnvSpec</c>.</summary>

@@ -1,3 +1,5 @@
+using Tensorless.Envs.Spaces;
+
 namespace Tensorless.Envs;
 
 /// <summary>What one step of an env returns besides the observation.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tensorless.Cli;
+using Tensorless.Envs.Spaces;
 
 namespace Tensorless.Cli.Tests;
 

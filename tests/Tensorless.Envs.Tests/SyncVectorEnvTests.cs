@@ -1,3 +1,6 @@
+using Tensorless.Envs.Random;
+using Tensorless.Envs.Spaces;
+
 namespace Tensorless.Envs.Tests;
 
 /// <summary>A user env: a counter that terminates when it reaches its target, to test the generic paths.</summary>

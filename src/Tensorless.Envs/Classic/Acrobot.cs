@@ -1,4 +1,6 @@
 using Tensorless.Envs.Core;
+using Tensorless.Envs.Random;
+using Tensorless.Envs.Spaces;
 
 namespace Tensorless.Envs.Classic;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tensorless.Envs.Spaces;
 
 namespace Tensorless.Envs.Core;
 

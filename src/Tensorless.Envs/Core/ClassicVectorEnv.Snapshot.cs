@@ -1,4 +1,5 @@
 using System.Text;
+using Tensorless.Envs.Random;
 
 namespace Tensorless.Envs.Core;
 

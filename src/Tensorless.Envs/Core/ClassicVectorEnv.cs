@@ -1,3 +1,6 @@
+using Tensorless.Envs.Random;
+using Tensorless.Envs.Spaces;
+
 namespace Tensorless.Envs.Core;
 
 /// <summary>

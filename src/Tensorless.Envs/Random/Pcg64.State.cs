@@ -1,4 +1,4 @@
-namespace Tensorless.Envs;
+namespace Tensorless.Envs.Random;
 
 /// <summary>Exact capture and restore of the generator's 128-bit state and increment, for env snapshots.</summary>
 public sealed partial class Pcg64

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Tensorless.Envs;
+namespace Tensorless.Envs.Random;
 
 /// <summary>
 /// NumPy's default bit generator, PCG64 (128-bit LCG state, XSL-RR output), seeded through

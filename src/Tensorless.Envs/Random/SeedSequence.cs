@@ -1,4 +1,4 @@
-namespace Tensorless.Envs;
+namespace Tensorless.Envs.Random;
 
 /// <summary>
 /// NumPy's <c>SeedSequence</c> (O'Neill's seed_seq-style entropy mixer) for an integer seed with no spawn key.

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Tensorless.Envs.Random;
 
-namespace Tensorless.Envs;
+namespace Tensorless.Envs.Spaces;
 
 /// <summary>
 /// The set an observation or action belongs to, as Gymnasium's <c>spaces</c>. Elements travel as flat

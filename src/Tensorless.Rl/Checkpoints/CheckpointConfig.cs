@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Tensorless.Envs;
+using Tensorless.Envs.Spaces;
 
 namespace Tensorless.Rl.Checkpoints;
 

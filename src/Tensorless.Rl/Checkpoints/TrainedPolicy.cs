@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Tensorless.Autodiff;
 using Tensorless.Autodiff.Serialization;
 using Tensorless.Envs;
+using Tensorless.Envs.Spaces;
 using Tensorless.Rl.Policies;
 
 namespace Tensorless.Rl.Checkpoints;

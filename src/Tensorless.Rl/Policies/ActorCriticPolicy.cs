@@ -3,6 +3,7 @@ using Tensorless.Autodiff.Distributions;
 using Tensorless.Autodiff.Nn;
 using NnActivation = Tensorless.Autodiff.Nn.Activation;
 using Tensorless.Envs;
+using Tensorless.Envs.Spaces;
 
 namespace Tensorless.Rl.Policies;
 

@@ -1,5 +1,6 @@
 using Tensorless.Autodiff;
 using Tensorless.Envs;
+using Tensorless.Envs.Spaces;
 
 namespace Tensorless.Rl.Policies;
 

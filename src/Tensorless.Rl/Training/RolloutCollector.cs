@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Tensorless.Autodiff;
 using Tensorless.Envs;
+using Tensorless.Envs.Spaces;
 using Tensorless.Rl.Policies;
 
 namespace Tensorless.Rl.Training;

@@ -1,3 +1,5 @@
+using Tensorless.Envs.Spaces;
+
 namespace Tensorless.Envs.Tests.Core;
 
 public sealed class SnapshotTests

@@ -1,3 +1,5 @@
+using Tensorless.Envs.Random;
+using Tensorless.Envs.Spaces;
 using Tensorless.Tests;
 
 namespace Tensorless.Envs.Tests.Spaces;

@@ -1,4 +1,5 @@
 using Tensorless.Envs;
+using Tensorless.Envs.Spaces;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Training;
 

@@ -1,5 +1,6 @@
 using Tensorless.Autodiff;
 using Tensorless.Envs;
+using Tensorless.Envs.Spaces;
 using Tensorless.Rl.Policies;
 using Tensorless.Rl.Training;
 

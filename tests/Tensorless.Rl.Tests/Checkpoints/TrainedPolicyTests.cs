@@ -1,5 +1,6 @@
 using Tensorless.Autodiff;
 using Tensorless.Envs;
+using Tensorless.Envs.Spaces;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Checkpoints;
 using Tensorless.Rl.Policies;
