@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+
 using Tensorless.Rl;
 
 namespace Tensorless.Bench;

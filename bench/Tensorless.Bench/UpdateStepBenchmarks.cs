@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Tensorless.Envs;
-using Tensorless.Rl;
 using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Options;
 
 namespace Tensorless.Bench;
 

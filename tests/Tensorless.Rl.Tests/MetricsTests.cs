@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tensorless.Rl.Metrics;
 
 namespace Tensorless.Rl.Tests;
 

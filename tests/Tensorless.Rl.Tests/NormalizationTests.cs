@@ -1,3 +1,5 @@
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Normalization;
 using Tensorless.Tests;
 namespace Tensorless.Rl.Tests;
 

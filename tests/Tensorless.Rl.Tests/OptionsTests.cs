@@ -1,4 +1,5 @@
 using Tensorless.Autodiff.Nn;
+using Tensorless.Rl.Options;
 
 namespace Tensorless.Rl.Tests;
 

@@ -1,3 +1,5 @@
+using Tensorless.Rl.Buffers;
+
 namespace Tensorless.Rl.Tests;
 
 public sealed class RolloutBufferTests

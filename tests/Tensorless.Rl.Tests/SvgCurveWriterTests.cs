@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Plotting;
 
 namespace Tensorless.Rl.Tests;
 

@@ -6,10 +6,14 @@ using Tensorless.Autodiff.Kernels;
 using Tensorless.Autodiff.Nn;
 using Tensorless.Autodiff.Optim;
 using Tensorless.Envs;
-using Tensorless.Rl;
 using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Buffers;
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 using Tensorless.Rl.Training;
+
+using Tensorless.Rl;
 
 namespace Tensorless.Cli.Bench;
 

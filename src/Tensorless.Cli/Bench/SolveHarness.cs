@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Tensorless.Rl;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Evaluation;
 using Tensorless.Rl.Training;

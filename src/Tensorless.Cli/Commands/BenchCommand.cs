@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Tensorless.Cli.Bench;
 using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Runs;
 
 namespace Tensorless.Cli.Commands;
@@ -46,7 +47,7 @@ internal static class BenchCommand
 
                 int t = parse.GetValue(threads) ?? RunSetup.DefaultThreads;
                 string name = parse.GetValue(preset)!;
-                long budget = parse.GetValue(totalSteps) ?? Math.Max(Rl.Presets.Get(name).TotalSteps, RunSetup.DefaultTotalSteps);
+                long budget = parse.GetValue(totalSteps) ?? Math.Max(Presets.Get(name).TotalSteps, RunSetup.DefaultTotalSteps);
                 return SolveHarness.Execute(name, list, t, budget, parse.GetValue(json), parse.InvocationConfiguration.Output);
             }
             catch (ArgumentException ex)

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Tensorless.Cli.Training;
-using Tensorless.Rl;
 using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Runs;
 
 namespace Tensorless.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Tensorless.Rl;
+using Tensorless.Rl.Metrics;
 using Tensorless.Rl.Training;
 
 namespace Tensorless.Cli.Training;

@@ -1,6 +1,8 @@
 using Tensorless.Autodiff;
 using Tensorless.Autodiff.Optim;
 using Tensorless.Envs;
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Training;
 
 namespace Tensorless.Rl.Algorithms;

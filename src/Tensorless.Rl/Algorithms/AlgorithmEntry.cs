@@ -1,4 +1,5 @@
 using Tensorless.Envs;
+using Tensorless.Rl.Options;
 
 namespace Tensorless.Rl.Algorithms;
 

@@ -1,4 +1,6 @@
 using Tensorless.Autodiff.Optim;
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 using Tensorless.Rl.Training;
 

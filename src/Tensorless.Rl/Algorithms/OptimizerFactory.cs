@@ -1,5 +1,6 @@
 using Tensorless.Autodiff;
 using Tensorless.Autodiff.Optim;
+using Tensorless.Rl.Options;
 
 namespace Tensorless.Rl.Algorithms;
 

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Buffers;
 
 public sealed partial class RolloutBuffer
 {

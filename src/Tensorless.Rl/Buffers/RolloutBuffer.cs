@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Buffers;
 
 /// <summary>
 /// On-policy rollout storage: T steps of N environments as a structure of arrays, allocated once.
@@ -108,7 +108,7 @@ public sealed partial class RolloutBuffer
     /// <summary>Actions a_t, <c>Count * ActionSize</c>.</summary>
     public Span<double> Actions => _actions;
 
-    /// <summary>Rewards r_t (as used for learning: scaled if a <see cref="RewardScaler"/> is on).</summary>
+    /// <summary>Rewards r_t (as used for learning: scaled if a <see cref="Normalization.RewardScaler"/> is on).</summary>
     public Span<double> Rewards => _rewards;
 
     /// <summary>Terminated flags (a real end: the value after it is 0).</summary>

@@ -5,6 +5,8 @@ using System.Text.Json;
 using Tensorless.Autodiff.Serialization;
 using Tensorless.Envs;
 using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Normalization;
+using Tensorless.Rl.Options;
 
 namespace Tensorless.Rl.Checkpoints;
 

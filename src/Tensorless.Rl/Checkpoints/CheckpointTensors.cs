@@ -2,6 +2,8 @@ using System.Text;
 using Tensorless.Autodiff.Nn;
 using Tensorless.Autodiff.Serialization;
 using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Normalization;
 
 namespace Tensorless.Rl.Checkpoints;
 

@@ -4,6 +4,8 @@ using Tensorless.Autodiff;
 using Tensorless.Autodiff.Serialization;
 using Tensorless.Envs;
 using Tensorless.Envs.Spaces;
+using Tensorless.Rl.Normalization;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 
 namespace Tensorless.Rl.Checkpoints;

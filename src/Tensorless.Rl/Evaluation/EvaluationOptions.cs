@@ -1,3 +1,5 @@
+using Tensorless.Rl.Options;
+
 namespace Tensorless.Rl.Evaluation;
 
 /// <summary>How <see cref="Evaluator"/> runs its episodes.</summary>

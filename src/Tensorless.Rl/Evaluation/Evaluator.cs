@@ -2,6 +2,7 @@ using Tensorless.Autodiff;
 using Tensorless.Envs;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Checkpoints;
+using Tensorless.Rl.Normalization;
 using Tensorless.Rl.Policies;
 
 namespace Tensorless.Rl.Evaluation;

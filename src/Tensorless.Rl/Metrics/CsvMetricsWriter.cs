@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Metrics;
 
 /// <summary>
 /// Writes metrics as CSV (RFC 4180): a header row from the first record's names, then one row per record, invariant

@@ -1,9 +1,9 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Metrics;
 
 /// <summary>
 /// Tracks real episode returns and lengths across a vector env: a running return and length per environment, and a
 /// ring of the last <see cref="Window"/> finished episodes (SB3's <c>ep_info_buffer</c>, 100 by default). Feed it the
-/// raw rewards, before any <see cref="RewardScaler"/>: the seeds logged a bootstrapped, per-rollout ratio instead
+/// raw rewards, before any <see cref="Normalization.RewardScaler"/>: the seeds logged a bootstrapped, per-rollout ratio instead
 /// (DESIGN.md, slip 5), which is not an episode return.
 /// </summary>
 public sealed class EpisodeStatistics

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Metrics;
 
 /// <summary>Explained variance of predictions, as Stable-Baselines3's <c>explained_variance</c>.</summary>
 public static class ExplainedVariance

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Metrics;
 
 /// <summary>An episode that finished during training.</summary>
 /// <param name="EnvSteps">Environment steps (summed over environments) at the end of the step in which it finished.</param>

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Metrics;
 
 /// <summary>A sink for <see cref="MetricsRecord"/> rows (CSV, JSON lines, console).</summary>
 public interface IMetricsWriter : IDisposable

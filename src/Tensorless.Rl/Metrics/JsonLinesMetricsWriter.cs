@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Metrics;
 
 /// <summary>
 /// Writes metrics as JSON lines: one object per record, fields in record order, doubles in shortest round-trip

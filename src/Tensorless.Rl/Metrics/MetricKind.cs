@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Metrics;
 
 /// <summary>The type held by a <see cref="MetricValue"/>.</summary>
 public enum MetricKind

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Metrics;
 
 /// <summary>
 /// The standard metric names, in the order <see cref="MetricsRecord.CreateStandard"/> lays them out (the order of

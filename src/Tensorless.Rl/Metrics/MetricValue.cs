@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Metrics;
 
 /// <summary>One metric value: a double, a long or a string.</summary>
 public readonly record struct MetricValue

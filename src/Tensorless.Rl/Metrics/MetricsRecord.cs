@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Metrics;
 
 /// <summary>
 /// One row of training metrics: an ordered list of (name, value) pairs. Names keep the order in which they were

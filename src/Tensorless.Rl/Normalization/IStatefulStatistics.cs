@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Normalization;
 
 /// <summary>
 /// Running statistics that a checkpoint saves and restores as named double arrays (for example

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Normalization;
 
 /// <summary>
 /// Observation normalization as Stable-Baselines3's <c>VecNormalize</c>: running mean and variance per feature,

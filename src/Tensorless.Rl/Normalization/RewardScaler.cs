@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Normalization;
 
 /// <summary>
 /// Reward scaling as Stable-Baselines3's <c>VecNormalize</c> (<c>norm_reward</c>): each environment keeps a running

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Normalization;
 
 /// <summary>
 /// Running per-feature mean and (population) variance over batches, merged with the parallel algorithm of Chan et

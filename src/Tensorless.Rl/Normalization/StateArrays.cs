@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Normalization;
 
 /// <summary>Shape-checked lookups in a named-array state (checkpoint) dictionary.</summary>
 internal static class StateArrays

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Options;
 
 /// <summary>Helpers for any algorithm's options record.</summary>
 public static class AlgorithmOptionsExtensions

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Options;
 
 /// <summary>
 /// An algorithm's options record: the shared on-policy part plus the algorithm's own fields. Training runs, presets,

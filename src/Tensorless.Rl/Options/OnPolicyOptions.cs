@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Options;
 
 /// <summary>
 /// What every on-policy learner has, whatever its update: the rollout (envs x steps), the return and advantage
@@ -67,10 +67,10 @@ public sealed record OnPolicyOptions
     /// <summary>Learning rate of the separate value fit; null uses <see cref="LearningRate"/>.</summary>
     public double? ValueLearningRate { get; init; }
 
-    /// <summary>Whether observations pass through an <see cref="ObservationNormalizer"/>. Default false.</summary>
+    /// <summary>Whether observations pass through an <see cref="Normalization.ObservationNormalizer"/>. Default false.</summary>
     public bool NormalizeObservations { get; init; }
 
-    /// <summary>Whether rewards pass through a <see cref="RewardScaler"/>. Default false.</summary>
+    /// <summary>Whether rewards pass through a <see cref="Normalization.RewardScaler"/>. Default false.</summary>
     public bool NormalizeRewards { get; init; }
 
     /// <summary>

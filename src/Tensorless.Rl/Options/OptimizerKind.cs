@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Options;
 
 /// <summary>Which optimizer a learner uses.</summary>
 public enum OptimizerKind

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Options;
 
 /// <summary>Checks shared by the options' <c>Validate</c> methods; every message names the option and its value.</summary>
 internal static class OptionChecks

@@ -1,6 +1,6 @@
 using Tensorless.Autodiff.Nn;
 
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Options;
 
 /// <summary>
 /// Shape and initialization of the actor-critic networks. Defaults are Stable-Baselines3's <c>MlpPolicy</c>:

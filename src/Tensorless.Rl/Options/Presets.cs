@@ -1,6 +1,6 @@
 using Tensorless.Rl.Algorithms;
 
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Options;
 
 /// <summary>
 /// Every named training preset: the ones each registered algorithm brings (<see cref="AlgorithmEntry.Presets"/>), in

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Options;
 
 /// <summary>How a hyperparameter (learning rate, clip range) changes over training.</summary>
 public enum Schedule

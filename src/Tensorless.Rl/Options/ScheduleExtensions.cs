@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Options;
 
 /// <summary>Evaluates a <see cref="Schedule"/>.</summary>
 public static class ScheduleExtensions

@@ -1,6 +1,6 @@
 using Tensorless.Autodiff.Nn;
 
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Options;
 
 /// <summary>
 /// What the seeds' A2C and PPO presets share (blog posts 000 and 001, in <c>shared/seeds/</c>, summarized in

@@ -1,6 +1,6 @@
 using Tensorless.Rl.Algorithms;
 
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Options;
 
 /// <summary>A named training setup: algorithm, environment, options, step budget and the return that counts as reached.</summary>
 public sealed record TrainingPreset

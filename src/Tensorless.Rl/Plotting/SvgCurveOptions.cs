@@ -1,4 +1,6 @@
-namespace Tensorless.Rl;
+using Tensorless.Rl.Options;
+
+namespace Tensorless.Rl.Plotting;
 
 /// <summary>Labels and geometry of a <see cref="SvgCurveWriter"/> chart.</summary>
 public sealed record SvgCurveOptions

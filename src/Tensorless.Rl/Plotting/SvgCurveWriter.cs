@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Security;
 using System.Text;
+using Tensorless.Rl.Metrics;
 
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Plotting;
 
 /// <summary>
 /// Writes a plain SVG line chart of a learning curve: one point per finished episode (return against environment

@@ -4,6 +4,7 @@ using Tensorless.Autodiff.Nn;
 using NnActivation = Tensorless.Autodiff.Nn.Activation;
 using Tensorless.Envs;
 using Tensorless.Envs.Spaces;
+using Tensorless.Rl.Options;
 
 namespace Tensorless.Rl.Policies;
 

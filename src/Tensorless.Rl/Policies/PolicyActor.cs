@@ -1,6 +1,7 @@
 using Tensorless.Autodiff;
 using Tensorless.Envs;
 using Tensorless.Envs.Spaces;
+using Tensorless.Rl.Normalization;
 
 namespace Tensorless.Rl.Policies;
 

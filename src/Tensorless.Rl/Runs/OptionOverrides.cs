@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Tensorless.Rl.Options;
 
 namespace Tensorless.Rl.Runs;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Checkpoints;
+using Tensorless.Rl.Metrics;
 using Tensorless.Rl.Training;
 
 namespace Tensorless.Rl.Runs;

@@ -1,5 +1,6 @@
 using Tensorless.Envs;
 using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Options;
 
 namespace Tensorless.Rl.Runs;
 

@@ -2,6 +2,8 @@ using Tensorless.Envs;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Checkpoints;
 using Tensorless.Rl.Evaluation;
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Plotting;
 using Tensorless.Rl.Training;
 
 namespace Tensorless.Rl.Runs;

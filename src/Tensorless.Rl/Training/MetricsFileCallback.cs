@@ -1,3 +1,5 @@
+using Tensorless.Rl.Metrics;
+
 namespace Tensorless.Rl.Training;
 
 /// <summary>

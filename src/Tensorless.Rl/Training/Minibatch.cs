@@ -1,4 +1,5 @@
 using Tensorless.Autodiff;
+using Tensorless.Rl.Buffers;
 
 namespace Tensorless.Rl.Training;
 

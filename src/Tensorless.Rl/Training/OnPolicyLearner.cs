@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using Tensorless.Autodiff;
 using Tensorless.Envs;
+using Tensorless.Rl.Buffers;
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Normalization;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 
 namespace Tensorless.Rl.Training;

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using Tensorless.Autodiff;
 using Tensorless.Envs;
 using Tensorless.Envs.Spaces;
+using Tensorless.Rl.Buffers;
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Normalization;
 using Tensorless.Rl.Policies;
 
 namespace Tensorless.Rl.Training;

@@ -1,3 +1,5 @@
+using Tensorless.Rl.Metrics;
+
 namespace Tensorless.Rl.Training;
 
 /// <summary>Where a training run stands; handed to callbacks. Live view: values change as training goes on.</summary>

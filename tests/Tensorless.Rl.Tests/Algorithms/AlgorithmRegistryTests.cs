@@ -2,6 +2,7 @@ using Tensorless.Envs;
 using System.Text.Json;
 using Tensorless.Rl.Checkpoints;
 using Tensorless.Rl.Evaluation;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Tests.Checkpoints;
 
 namespace Tensorless.Rl.Tests.Algorithms;

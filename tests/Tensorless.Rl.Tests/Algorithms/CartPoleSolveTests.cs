@@ -1,6 +1,7 @@
 using Tensorless.Envs;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Evaluation;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Training;
 
 namespace Tensorless.Rl.Tests.Algorithms;

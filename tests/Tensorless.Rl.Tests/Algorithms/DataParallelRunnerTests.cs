@@ -1,6 +1,7 @@
 using Tensorless.Autodiff;
 using Tensorless.Envs;
 using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 using Tensorless.Rl.Training;
 

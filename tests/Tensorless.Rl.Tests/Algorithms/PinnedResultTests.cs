@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Tensorless.Envs;
 using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Options;
 
 namespace Tensorless.Rl.Tests.Algorithms;
 

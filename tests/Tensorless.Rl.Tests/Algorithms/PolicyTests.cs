@@ -1,5 +1,6 @@
 using Tensorless.Autodiff;
 using Tensorless.Envs;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 
 namespace Tensorless.Rl.Tests.Algorithms;

@@ -1,5 +1,8 @@
 using Tensorless.Autodiff;
 using Tensorless.Envs;
+using Tensorless.Rl.Buffers;
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 using Tensorless.Tests;
 

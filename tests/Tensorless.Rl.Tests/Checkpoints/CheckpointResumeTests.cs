@@ -2,6 +2,7 @@ using Tensorless.Autodiff.Serialization;
 using Tensorless.Envs;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Checkpoints;
+using Tensorless.Rl.Options;
 using static Tensorless.Rl.Tests.Checkpoints.CheckpointTestKit;
 
 namespace Tensorless.Rl.Tests.Checkpoints;

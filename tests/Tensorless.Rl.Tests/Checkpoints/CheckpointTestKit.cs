@@ -1,6 +1,7 @@
 using Tensorless.Autodiff.Serialization;
 using Tensorless.Envs;
 using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Options;
 
 namespace Tensorless.Rl.Tests.Checkpoints;
 

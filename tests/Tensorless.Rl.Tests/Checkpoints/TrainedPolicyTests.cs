@@ -3,6 +3,8 @@ using Tensorless.Envs;
 using Tensorless.Envs.Spaces;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Checkpoints;
+using Tensorless.Rl.Normalization;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 using static Tensorless.Rl.Tests.Checkpoints.CheckpointTestKit;
 

@@ -4,6 +4,8 @@ using Tensorless.Envs.Spaces;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Checkpoints;
 using Tensorless.Rl.Evaluation;
+using Tensorless.Rl.Normalization;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 using Tensorless.Rl.Tests.Checkpoints;
 

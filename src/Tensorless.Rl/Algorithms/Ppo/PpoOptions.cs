@@ -1,3 +1,5 @@
+using Tensorless.Rl.Options;
+
 namespace Tensorless.Rl.Algorithms;
 
 /// <summary>

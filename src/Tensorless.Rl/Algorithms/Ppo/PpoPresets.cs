@@ -1,3 +1,5 @@
+using Tensorless.Rl.Options;
+
 namespace Tensorless.Rl.Algorithms;
 
 /// <summary>PPO's named presets: the PPO blog post's runs (seed 001) and rl-baselines3-zoo's tuned settings.</summary>
