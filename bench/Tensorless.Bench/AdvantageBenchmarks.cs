@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 
-using Tensorless.Rl;
+using Tensorless.Rl.Advantages;
 
 namespace Tensorless.Bench;
 

@@ -2,12 +2,12 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Tensorless.Autodiff;
 using Tensorless.Envs;
+using Tensorless.Rl.Advantages;
 using Tensorless.Rl.Buffers;
 using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 using Tensorless.Rl.Training;
 
-using Tensorless.Rl;
 
 namespace Tensorless.Bench;
 

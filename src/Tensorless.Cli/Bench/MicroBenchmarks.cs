@@ -6,6 +6,7 @@ using Tensorless.Autodiff.Kernels;
 using Tensorless.Autodiff.Nn;
 using Tensorless.Autodiff.Optim;
 using Tensorless.Envs;
+using Tensorless.Rl.Advantages;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Buffers;
 using Tensorless.Rl.Metrics;
@@ -13,7 +14,6 @@ using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 using Tensorless.Rl.Training;
 
-using Tensorless.Rl;
 
 namespace Tensorless.Cli.Bench;
 

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Advantages;
 
 /// <summary>
 /// Which advantage estimator turns a rollout into advantages and returns. All of them cut at

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Advantages;
 
 // Argument checks up front, with the throws in cold helpers so the hot methods stay small.
 public static partial class AdvantageEstimators

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Advantages;
 
 /// <summary>
 /// Advantage estimators as pure functions over spans: Monte Carlo, TD(0), n-step and GAE(gamma, lambda).

@@ -1,6 +1,6 @@
 using Tensorless.Autodiff.Kernels;
 
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Advantages;
 
 // Generalized advantage estimation (Schulman, Moritz, Levine, Jordan, Abbeel, "High-Dimensional Continuous Control
 // Using Generalized Advantage Estimation", ICLR 2016, arXiv:1506.02438), eq. 16:
@@ -28,7 +28,7 @@ public static partial class AdvantageEstimators
     /// <param name="returns">Destination for the returns (value targets), same shape.</param>
     /// <exception cref="ArgumentException">A span's length does not match, or <c>lastValues</c> is empty while rewards are not.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="gamma"/> or <paramref name="lambda"/> is outside [0, 1].</exception>
-    public static void GaeReference(
+    internal static void GaeReference(
         ReadOnlySpan<double> rewards,
         ReadOnlySpan<double> values,
         ReadOnlySpan<bool> terminated,

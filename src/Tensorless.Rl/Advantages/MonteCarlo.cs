@@ -1,6 +1,6 @@
 using Tensorless.Autodiff.Kernels;
 
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Advantages;
 
 // Monte Carlo: the discounted return to the episode end (or its bootstrap), backward in time a row at a time.
 public static partial class AdvantageEstimators

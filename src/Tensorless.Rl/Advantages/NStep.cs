@@ -1,4 +1,4 @@
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Advantages;
 
 // n-step returns: a forward sum per sample, O(steps * numEnvs * min(n, steps)); plain scalar code (no kernel).
 public static partial class AdvantageEstimators

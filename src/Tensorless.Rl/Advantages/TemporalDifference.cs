@@ -1,6 +1,6 @@
 using Tensorless.Autodiff.Kernels;
 
-namespace Tensorless.Rl;
+namespace Tensorless.Rl.Advantages;
 
 // TD(0): the one-step TD error, GAE's row kernel with lambda = 0 and nothing carried, so rows are independent.
 public static partial class AdvantageEstimators

@@ -1,3 +1,5 @@
+using Tensorless.Rl.Advantages;
+
 namespace Tensorless.Rl.Buffers;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Tensorless.Rl.Advantages;
+
 namespace Tensorless.Rl.Options;
 
 /// <summary>
@@ -24,10 +26,10 @@ public sealed record OnPolicyOptions
     /// <summary>GAE lambda in [0, 1]; 1 makes GAE the Monte Carlo (n-step to rollout end) estimate. Default 0.95.</summary>
     public double GaeLambda { get; init; } = 0.95;
 
-    /// <summary>Which advantage estimator fills advantages and returns. Default <see cref="Rl.AdvantageEstimator.Gae"/>.</summary>
+    /// <summary>Which advantage estimator fills advantages and returns. Default <see cref="Advantages.AdvantageEstimator.Gae"/>.</summary>
     public AdvantageEstimator AdvantageEstimator { get; init; } = AdvantageEstimator.Gae;
 
-    /// <summary>n of the n-step estimator (used only with <see cref="Rl.AdvantageEstimator.NStep"/>). Default 5.</summary>
+    /// <summary>n of the n-step estimator (used only with <see cref="Advantages.AdvantageEstimator.NStep"/>). Default 5.</summary>
     public int NStep { get; init; } = 5;
 
     /// <summary>Whether advantages are standardized per (mini)batch. Default true.</summary>

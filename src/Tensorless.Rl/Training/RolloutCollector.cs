@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Tensorless.Autodiff;
 using Tensorless.Envs;
 using Tensorless.Envs.Spaces;
+using Tensorless.Rl.Advantages;
 using Tensorless.Rl.Buffers;
 using Tensorless.Rl.Metrics;
 using Tensorless.Rl.Normalization;

@@ -11,7 +11,7 @@ namespace Tensorless.Rl.Algorithms;
 
 /// <summary>
 /// Proximal Policy Optimization (Schulman et al. 2017, arXiv:1707.06347) as Stable-Baselines3 and CleanRL implement it.
-/// After each rollout (collected by <see cref="OnPolicyLearner"/>, advantages from <see cref="AdvantageEstimators"/>),
+/// After each rollout (collected by <see cref="OnPolicyLearner"/>, advantages from <see cref="Advantages.AdvantageEstimators"/>),
 /// <see cref="PpoOptions.NumEpochs"/> passes over shuffled minibatches minimise
 /// <c>L = L_policy + VfCoef * L_value - EntCoef * H</c>, with global-norm gradient clipping and an optional early stop
 /// once approx KL passes <see cref="PpoOptions.TargetKl"/>. The policy term is the clipped surrogate (section 3) or the

@@ -3,7 +3,7 @@ using System.Xml.Linq;
 using Tensorless.Rl.Metrics;
 using Tensorless.Rl.Plotting;
 
-namespace Tensorless.Rl.Tests;
+namespace Tensorless.Rl.Tests.Plotting;
 
 public sealed class SvgCurveWriterTests
 {

@@ -3,9 +3,10 @@ using Tensorless.Envs;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
+using Tensorless.Rl.Tests.Algorithms;
 using Tensorless.Rl.Training;
 
-namespace Tensorless.Rl.Tests.Algorithms;
+namespace Tensorless.Rl.Tests.Training;
 
 public class DataParallelRunnerTests
 {

@@ -1,4 +1,6 @@
-namespace Tensorless.Rl.Tests;
+using Tensorless.Rl.Advantages;
+
+namespace Tensorless.Rl.Tests.Advantages;
 
 public sealed class AdvantageValidationTests
 {

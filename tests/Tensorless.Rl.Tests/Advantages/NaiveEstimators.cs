@@ -1,4 +1,4 @@
-namespace Tensorless.Rl.Tests;
+namespace Tensorless.Rl.Tests.Advantages;
 
 /// <summary>
 /// Independent, literal oracles: per environment, forward sums written from the definitions (no backward recursion,

@@ -1,4 +1,4 @@
-namespace Tensorless.Rl.Tests;
+namespace Tensorless.Rl.Tests.Advantages;
 
 /// <summary>A random time-major rollout with terminations and truncations, for property tests.</summary>
 internal sealed class RolloutData

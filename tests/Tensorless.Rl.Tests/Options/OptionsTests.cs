@@ -1,7 +1,7 @@
 using Tensorless.Autodiff.Nn;
 using Tensorless.Rl.Options;
 
-namespace Tensorless.Rl.Tests;
+namespace Tensorless.Rl.Tests.Options;
 
 public sealed class OptionsTests
 {

@@ -1,7 +1,7 @@
 using Tensorless.Rl.Metrics;
 using Tensorless.Rl.Normalization;
 using Tensorless.Tests;
-namespace Tensorless.Rl.Tests;
+namespace Tensorless.Rl.Tests.Normalization;
 
 public sealed class NormalizationTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Tensorless.Rl.Metrics;
 
-namespace Tensorless.Rl.Tests;
+namespace Tensorless.Rl.Tests.Metrics;
 
 public sealed class MetricsTests
 {

@@ -3,7 +3,7 @@ using Tensorless.Envs;
 using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 
-namespace Tensorless.Rl.Tests.Algorithms;
+namespace Tensorless.Rl.Tests.Policies;
 
 public class PolicyTests
 {

@@ -1,6 +1,7 @@
+using Tensorless.Rl.Advantages;
 using Tensorless.Rl.Buffers;
 
-namespace Tensorless.Rl.Tests;
+namespace Tensorless.Rl.Tests.Buffers;
 
 public sealed class RolloutBufferTests
 {

@@ -1,12 +1,13 @@
 using Tensorless.Autodiff;
 using Tensorless.Envs;
 using Tensorless.Envs.Spaces;
+using Tensorless.Rl.Advantages;
 using Tensorless.Rl.Buffers;
 using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 using Tensorless.Rl.Training;
 
-namespace Tensorless.Rl.Tests.Algorithms;
+namespace Tensorless.Rl.Tests.Training;
 
 public class RolloutCollectorTests
 {

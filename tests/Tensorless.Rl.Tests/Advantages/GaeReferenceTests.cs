@@ -1,6 +1,7 @@
+using Tensorless.Rl.Advantages;
 using Tensorless.Tests;
 
-namespace Tensorless.Rl.Tests;
+namespace Tensorless.Rl.Tests.Advantages;
 
 /// <summary>
 /// GAE's fast path (row kernels) against its plain reference loop (CleanRL's backward recursion): the same bits over

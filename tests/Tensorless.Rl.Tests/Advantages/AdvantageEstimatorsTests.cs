@@ -1,5 +1,6 @@
+using Tensorless.Rl.Advantages;
 using Tensorless.Tests;
-namespace Tensorless.Rl.Tests;
+namespace Tensorless.Rl.Tests.Advantages;
 
 public sealed class AdvantageEstimatorsTests
 {
