@@ -3,7 +3,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Tensorless.Tests;
 
-namespace Tensorless.Autodiff.Tests.Random;
+namespace Tensorless.Autodiff.Tests;
 
 public class Xoshiro256Tests
 {

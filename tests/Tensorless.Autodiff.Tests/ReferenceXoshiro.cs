@@ -1,4 +1,4 @@
-namespace Tensorless.Autodiff.Tests.Random;
+namespace Tensorless.Autodiff.Tests;
 
 /// <summary>
 /// A deliberately plain transcription of Blackman and Vigna's reference C code (xoshiro256starstar.c, splitmix64.c),
