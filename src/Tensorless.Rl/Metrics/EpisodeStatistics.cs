@@ -48,6 +48,31 @@ public sealed class EpisodeStatistics
     /// <summary>Mean return of the episodes in the ring; NaN before the first episode ends.</summary>
     public double MeanReturn => Mean(_ringReturns);
 
+    /// <summary>
+    /// Mean return of the <paramref name="count"/> most recently finished episodes (at most <see cref="WindowCount"/>);
+    /// NaN before the first episode ends. With the whole ring it equals <see cref="MeanReturn"/> bit for bit.
+    /// </summary>
+    /// <param name="count">How many recent episodes, at least 1.</param>
+    /// <returns>The mean.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1.</exception>
+    public double MeanReturnOfLast(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        int available = WindowCount;
+        if (count >= available)
+        {
+            return MeanReturn;
+        }
+
+        double sum = 0.0;
+        for (int k = 1; k <= count; k++)
+        {
+            sum += _ringReturns[(int)((EpisodeCount - k) % Window)];
+        }
+
+        return sum / count;
+    }
+
     /// <summary>Mean length of the episodes in the ring; NaN before the first episode ends.</summary>
     public double MeanLength
     {

@@ -50,7 +50,7 @@ public sealed record OnPolicyOptions
     /// <summary>Optimizer. Default Adam.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
 
-    /// <summary>RMSprop smoothing constant alpha (used only with RMSprop). Default 0.99.</summary>
+    /// <summary>RMSprop smoothing constant alpha in [0, 1) (used only with RMSprop). Default 0.99.</summary>
     public double RmsPropAlpha { get; init; } = 0.99;
 
     /// <summary>Optimizer epsilon: 1e-5 as SB3's policies and CleanRL set it (PyTorch's default, used by the seeds, is 1e-8).</summary>
@@ -82,6 +82,9 @@ public sealed record OnPolicyOptions
     /// </summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>Upper bound of <see cref="Threads"/>: each thread holds a replica of the networks and a gradient buffer.</summary>
+    public const int MaxThreads = 256;
+
     /// <summary>Seed of the learner's generator: weights, action sampling, shuffling, and the env resets. Default 1.</summary>
     public ulong Seed { get; init; } = 1;
 
@@ -108,7 +111,12 @@ public sealed record OnPolicyOptions
         OptionChecks.Positive(LearningRate, nameof(LearningRate));
         OptionChecks.Defined(LearningRateSchedule, nameof(LearningRateSchedule));
         OptionChecks.Defined(Optimizer, nameof(Optimizer));
-        OptionChecks.UnitInterval(RmsPropAlpha, nameof(RmsPropAlpha));
+        if (!(RmsPropAlpha >= 0.0 && RmsPropAlpha < 1.0))
+        {
+            // alpha = 1 would never move the squared-gradient average off zero (RmsProp rejects it too)
+            throw new ArgumentException($"RmsPropAlpha must lie in [0, 1); got {OptionChecks.Format(RmsPropAlpha)}.", nameof(RmsPropAlpha));
+        }
+
         OptionChecks.Positive(OptimizerEps, nameof(OptimizerEps));
         if (MaxGradNorm is double clip)
         {
@@ -122,6 +130,10 @@ public sealed record OnPolicyOptions
         }
 
         OptionChecks.AtLeast(Threads, 1, nameof(Threads));
+        if (Threads > MaxThreads)
+        {
+            throw new ArgumentException($"Threads must be at most {MaxThreads}; got {Threads}.", nameof(Threads));
+        }
         if (Policy is null)
         {
             throw new ArgumentException("Policy must not be null.", nameof(Policy));

@@ -91,13 +91,17 @@ public sealed record RunSetup(
         }
 
         long total = request.TotalSteps ?? (request.Preset is null ? DefaultTotalSteps : preset?.TotalSteps ?? DefaultTotalSteps);
-        double? target = request.NoTarget ? null : request.Target ?? (request.Preset is null ? null : preset?.TargetReturn) ?? spec.RewardThreshold ?? preset?.TargetReturn;
+        // a preset's target holds on its own env only: on another env (CartPole-v0's 200-step episodes under a v1 preset's
+        // 475) the env's threshold applies, unless a target is given
+        double? presetTarget = preset is not null && preset.EnvId == envId ? preset.TargetReturn : null;
+        double? target = request.NoTarget ? null : request.Target ?? (request.Preset is null ? null : presetTarget) ?? spec.RewardThreshold ?? presetTarget;
         if (target is double t && !double.IsFinite(t))
         {
             throw new ArgumentException($"--target must be a finite number, got {t}.");
         }
 
-        var options = OptionOverrides.Apply(preset?.Options ?? algorithm.DefaultOptions(), request.Overrides);
+        // --threads and --seed first, so that --set threads=... or seed=... (applied after) is honoured too
+        var options = preset?.Options ?? algorithm.DefaultOptions();
         var shared = options.OnPolicy ?? throw new ArgumentException("OnPolicy must not be null.");
         shared = shared with { Threads = request.Threads ?? DefaultThreads };
         if (request.Seed is ulong s)
@@ -105,7 +109,8 @@ public sealed record RunSetup(
             shared = shared with { Seed = s };
         }
 
-        options = options.WithOnPolicy(shared);
+        options = OptionOverrides.Apply(options.WithOnPolicy(shared), request.Overrides);
+        shared = options.OnPolicy ?? throw new ArgumentException("OnPolicy must not be null.");
         options.Validate();
         string outDir = request.OutputDirectory ?? Path.Combine("runs", $"{algorithm.Name}-{envId}-seed{shared.Seed}");
         return new RunSetup(algorithm, envId, preset?.Name, options, total, target, request.EvalEpisodes, outDir);

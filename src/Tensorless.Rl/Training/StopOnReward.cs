@@ -33,7 +33,8 @@ public sealed class StopOnReward : ITrainingCallback
     public bool OnUpdate(TrainingProgress progress, MetricsRecord metrics)
     {
         var episodes = progress.Episodes;
-        if (episodes.WindowCount >= Math.Min(Window, episodes.Window) && episodes.MeanReturn >= Threshold)
+        int window = Math.Min(Window, episodes.Window);
+        if (episodes.WindowCount >= window && episodes.MeanReturnOfLast(window) >= Threshold)
         {
             progress.MarkSolved();
             return false;

@@ -53,6 +53,7 @@ public sealed class OptionsTests
         { "LearningRate", new A2cOptions { OnPolicy = A2cOptions.Defaults with { LearningRate = 0 } } },
         { "OptimizerEps", new A2cOptions { OnPolicy = A2cOptions.Defaults with { OptimizerEps = -1e-5 } } },
         { "RmsPropAlpha", new A2cOptions { OnPolicy = A2cOptions.Defaults with { RmsPropAlpha = 1.2 } } },
+        { "RmsPropAlpha", new A2cOptions { OnPolicy = A2cOptions.Defaults with { RmsPropAlpha = 1.0 } } },
         { "TrainValueIterations", new A2cOptions { OnPolicy = A2cOptions.Defaults with { TrainValueIterations = -1 } } },
         { "ValueLearningRate", new A2cOptions { OnPolicy = A2cOptions.Defaults with { ValueLearningRate = -1 } } },
         { "Optimizer", new A2cOptions { OnPolicy = A2cOptions.Defaults with { Optimizer = (OptimizerKind)9 } } },

@@ -115,4 +115,28 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Contains("minibatch_size", OptionOverrides.Keys(typeof(PpoOptions)));
         Assert.DoesNotContain("on_policy", OptionOverrides.Keys(typeof(PpoOptions)));
     }
+
+    [Fact]
+    public void Resolve_PresetOnAnotherEnv_TargetFollowsThatEnvsThreshold()
+    {
+        Assert.Equal(195, RunSetup.Resolve(new RunRequest { Preset = "ppo-cartpole", EnvId = "CartPole-v0" }).Target);
+        Assert.Equal(475, RunSetup.Resolve(new RunRequest { Preset = "ppo-cartpole" }).Target);
+        Assert.Equal(300, RunSetup.Resolve(new RunRequest { Preset = "ppo-cartpole", EnvId = "CartPole-v0", Target = 300 }).Target);
+    }
+
+    [Fact]
+    public void Resolve_SetThreadsAndSeed_AreHonoured()
+    {
+        var setup = RunSetup.Resolve(new RunRequest { Preset = "ppo-cartpole", Threads = 2, Overrides = ["threads=3", "seed=9"] });
+        Assert.Equal((3, 9UL), (setup.Threads, setup.Seed));
+    }
+
+    [Theory]
+    [InlineData(1_000_000)]
+    [InlineData(257)]
+    public void Resolve_AbsurdThreadCount_NamedErrorBeforeAnyThreadStarts(int threads)
+    {
+        var e = Assert.Throws<ArgumentException>(() => RunSetup.Resolve(new RunRequest { Threads = threads }));
+        Assert.Contains("Threads must be at most 256", e.Message);
+    }
 }
