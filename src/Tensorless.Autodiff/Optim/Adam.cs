@@ -1,5 +1,4 @@
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using Tensorless.Autodiff.Kernels;
 
 namespace Tensorless.Autodiff.Optim;
 
@@ -11,6 +10,7 @@ namespace Tensorless.Autodiff.Optim;
 /// <c>v = beta2 v + (1 - beta2) g^2</c>;
 /// <c>denom = sqrt(v) / sqrt(1 - beta2^t) + eps</c>;
 /// <c>p -= lr / (1 - beta1^t) * m / denom</c>.
+/// The per-parameter arithmetic is <see cref="OptimizerKernels.AdamStep"/>; this class owns the moments, step count and options.
 /// State exports as <c>adam.step</c>, <c>adam.exp_avg.NAME</c> and <c>adam.exp_avg_sq.NAME</c>.
 /// </summary>
 public sealed class Adam : IOptimizer
@@ -72,12 +72,10 @@ public sealed class Adam : IOptimizer
         StepCount++;
         double biasCorrection1 = 1.0 - Math.Pow(Beta1, StepCount);
         double biasCorrection2 = 1.0 - Math.Pow(Beta2, StepCount);
-        double negStepSize = -(_learningRate / biasCorrection1);
-        double biasCorrection2Sqrt = Math.Sqrt(biasCorrection2);
         for (int k = 0; k < _parameters.Length; k++)
         {
             var p = _parameters[k];
-            Update(p.Data, p.Grad, _expAvg[k], _expAvgSq[k], negStepSize, biasCorrection2Sqrt);
+            OptimizerKernels.AdamStep(p.Data, p.Grad, _expAvg[k], _expAvgSq[k], _learningRate, Beta1, Beta2, Eps, biasCorrection1, biasCorrection2, WeightDecay);
         }
     }
 
@@ -97,62 +95,4 @@ public sealed class Adam : IOptimizer
     /// <inheritdoc />
     public void ImportState(IReadOnlyDictionary<string, double[]> state) =>
         StepCount = OptimizerState.Import(state, Prefix, _parameters, ("exp_avg", _expAvg), ("exp_avg_sq", _expAvgSq));
-
-    // The vector body and the scalar tail perform the same IEEE operations in the same order (no FMA), so the result does
-    // not depend on the length or on whether the hardware has AVX.
-    private void Update(Span<double> p, ReadOnlySpan<double> g, Span<double> m, Span<double> v, double negStepSize, double bc2Sqrt)
-    {
-        double b2 = Beta2, oneMinusB2 = 1.0 - Beta2, w = 1.0 - Beta1, oneMinusW = Beta1, eps = Eps, wd = WeightDecay;
-        bool lowWeight = w < 0.5; // PyTorch's lerp switches formula at weight 0.5 to stay exact at both ends.
-        int n = p.Length, i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref double pr = ref MemoryMarshal.GetReference(p);
-            ref double gr = ref MemoryMarshal.GetReference(g);
-            ref double mr = ref MemoryMarshal.GetReference(m);
-            ref double vr = ref MemoryMarshal.GetReference(v);
-            var vb2 = Vector256.Create(b2);
-            var v1mb2 = Vector256.Create(oneMinusB2);
-            var vw = Vector256.Create(w);
-            var v1mw = Vector256.Create(oneMinusW);
-            var veps = Vector256.Create(eps);
-            var vwd = Vector256.Create(wd);
-            var vstep = Vector256.Create(negStepSize);
-            var vbc2 = Vector256.Create(bc2Sqrt);
-            for (; i <= n - 4; i += 4)
-            {
-                var pv = Vector256.LoadUnsafe(ref pr, (nuint)i);
-                var gv = Vector256.LoadUnsafe(ref gr, (nuint)i);
-                if (wd != 0)
-                {
-                    gv += pv * vwd;
-                }
-
-                var mv = Vector256.LoadUnsafe(ref mr, (nuint)i);
-                mv = lowWeight ? mv + vw * (gv - mv) : gv - (gv - mv) * v1mw;
-                var vv = Vector256.LoadUnsafe(ref vr, (nuint)i) * vb2 + gv * gv * v1mb2;
-                var denom = Vector256.Sqrt(vv) / vbc2 + veps;
-                pv += vstep * (mv / denom);
-                mv.StoreUnsafe(ref mr, (nuint)i);
-                vv.StoreUnsafe(ref vr, (nuint)i);
-                pv.StoreUnsafe(ref pr, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            double gi = g[i];
-            if (wd != 0)
-            {
-                gi += p[i] * wd;
-            }
-
-            double mi = lowWeight ? m[i] + w * (gi - m[i]) : gi - (gi - m[i]) * oneMinusW;
-            double vi = v[i] * b2 + gi * gi * oneMinusB2;
-            double denom = Math.Sqrt(vi) / bc2Sqrt + eps;
-            p[i] += negStepSize * (mi / denom);
-            m[i] = mi;
-            v[i] = vi;
-        }
-    }
 }

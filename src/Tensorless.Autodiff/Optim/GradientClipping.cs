@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using Tensorless.Autodiff.Kernels;
 
 namespace Tensorless.Autodiff.Optim;
 
@@ -28,7 +28,7 @@ public static class GradientClipping
             for (int i = 0; i < parameters.Count; i++)
             {
                 var g = parameters[i].Grad;
-                TensorPrimitives.Multiply(g, coef, g);
+                ElementwiseKernels.Scale(g, coef, g);
             }
         }
 
@@ -45,8 +45,7 @@ public static class GradientClipping
         double sumSquares = 0;
         for (int i = 0; i < parameters.Count; i++)
         {
-            double norm = TensorPrimitives.Norm((ReadOnlySpan<double>)parameters[i].Grad);
-            sumSquares += norm * norm;
+            sumSquares += OptimizerKernels.SquaredNorm(parameters[i].Grad);
         }
 
         return Math.Sqrt(sumSquares);

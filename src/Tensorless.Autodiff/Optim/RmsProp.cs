@@ -1,5 +1,4 @@
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using Tensorless.Autodiff.Kernels;
 
 namespace Tensorless.Autodiff.Optim;
 
@@ -8,6 +7,7 @@ namespace Tensorless.Autodiff.Optim;
 /// <c>g += weight_decay * p</c>; <c>square_avg = alpha square_avg + (1 - alpha) g^2</c>;
 /// <c>p -= lr g / (sqrt(square_avg) + eps)</c>. Note eps is added outside the square root, as PyTorch does (TensorFlow
 /// adds it inside); SB3's A2C therefore passes alpha 0.99 and eps 1e-5 to match its TF origin closely.
+/// The per-parameter arithmetic is <see cref="OptimizerKernels.RmsPropStep"/>.
 /// State exports as <c>rmsprop.step</c> and <c>rmsprop.square_avg.NAME</c>.
 /// </summary>
 public sealed class RmsProp : IOptimizer
@@ -63,7 +63,7 @@ public sealed class RmsProp : IOptimizer
         for (int k = 0; k < _parameters.Length; k++)
         {
             var p = _parameters[k];
-            Update(p.Data, p.Grad, _squareAvg[k]);
+            OptimizerKernels.RmsPropStep(p.Data, p.Grad, _squareAvg[k], _learningRate, Alpha, Eps, WeightDecay);
         }
     }
 
@@ -83,49 +83,4 @@ public sealed class RmsProp : IOptimizer
     /// <inheritdoc />
     public void ImportState(IReadOnlyDictionary<string, double[]> state) =>
         StepCount = OptimizerState.Import(state, Prefix, _parameters, ("square_avg", _squareAvg));
-
-    // Vector body and scalar tail do the same operations in the same order, so results do not depend on the length.
-    private void Update(Span<double> p, ReadOnlySpan<double> g, Span<double> s)
-    {
-        double alpha = Alpha, oneMinusAlpha = 1.0 - Alpha, eps = Eps, wd = WeightDecay, negLr = -_learningRate;
-        int n = p.Length, i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref double pr = ref MemoryMarshal.GetReference(p);
-            ref double gr = ref MemoryMarshal.GetReference(g);
-            ref double sr = ref MemoryMarshal.GetReference(s);
-            var va = Vector256.Create(alpha);
-            var v1ma = Vector256.Create(oneMinusAlpha);
-            var veps = Vector256.Create(eps);
-            var vwd = Vector256.Create(wd);
-            var vlr = Vector256.Create(negLr);
-            for (; i <= n - 4; i += 4)
-            {
-                var pv = Vector256.LoadUnsafe(ref pr, (nuint)i);
-                var gv = Vector256.LoadUnsafe(ref gr, (nuint)i);
-                if (wd != 0)
-                {
-                    gv += pv * vwd;
-                }
-
-                var sv = Vector256.LoadUnsafe(ref sr, (nuint)i) * va + gv * gv * v1ma;
-                pv += vlr * (gv / (Vector256.Sqrt(sv) + veps));
-                sv.StoreUnsafe(ref sr, (nuint)i);
-                pv.StoreUnsafe(ref pr, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            double gi = g[i];
-            if (wd != 0)
-            {
-                gi += p[i] * wd;
-            }
-
-            double si = s[i] * alpha + gi * gi * oneMinusAlpha;
-            p[i] += negLr * (gi / (Math.Sqrt(si) + eps));
-            s[i] = si;
-        }
-    }
 }

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using Tensorless.Autodiff.Kernels;
 
 namespace Tensorless.Autodiff.Optim;
 
@@ -6,7 +6,8 @@ namespace Tensorless.Autodiff.Optim;
 /// Stochastic gradient descent with <c>torch.optim.SGD</c>'s momentum: <c>g += weight_decay * p</c>; with momentum,
 /// <c>buf = g</c> on the first step and <c>buf = momentum buf + (1 - dampening) g</c> after, then <c>g = buf</c>, or
 /// <c>g = g + momentum buf</c> with Nesterov; finally <c>p -= lr g</c>. (This is Sutskever et al.'s form, where the
-/// learning rate multiplies the buffer, not the form in Polyak's paper.) State exports as <c>sgd.step</c> and
+/// learning rate multiplies the buffer, not the form in Polyak's paper.) The per-parameter arithmetic is
+/// <see cref="OptimizerKernels.SgdStep"/>. State exports as <c>sgd.step</c> and
 /// <c>sgd.momentum_buffer.NAME</c>.
 /// </summary>
 public sealed class Sgd : IOptimizer
@@ -80,38 +81,7 @@ public sealed class Sgd : IOptimizer
         for (int k = 0; k < _parameters.Length; k++)
         {
             var p = _parameters[k];
-            Span<double> data = p.Data;
-            Span<double> d = _scratch.AsSpan(0, p.Length);
-            p.Grad.CopyTo(d);
-            if (WeightDecay != 0)
-            {
-                TensorPrimitives.MultiplyAdd(data, WeightDecay, d, d); // d = g + wd p
-            }
-
-            if (Momentum != 0)
-            {
-                Span<double> buf = _momentumBuffer[k];
-                if (first)
-                {
-                    d.CopyTo(buf);
-                }
-                else
-                {
-                    TensorPrimitives.Multiply(buf, Momentum, buf);
-                    TensorPrimitives.MultiplyAdd(d, 1.0 - Dampening, buf, buf); // buf = momentum buf + (1 - dampening) d
-                }
-
-                if (Nesterov)
-                {
-                    TensorPrimitives.MultiplyAdd(buf, Momentum, d, d); // d = d + momentum buf
-                }
-                else
-                {
-                    buf.CopyTo(d);
-                }
-            }
-
-            TensorPrimitives.MultiplyAdd(d, -_learningRate, data, data); // p = p - lr d
+            OptimizerKernels.SgdStep(p.Data, p.Grad, _momentumBuffer[k], _scratch.AsSpan(0, p.Length), _learningRate, Momentum, Dampening, Nesterov, WeightDecay, first);
         }
     }
 
