@@ -210,6 +210,8 @@ public static class Checkpoint
         progress.EnvSteps = config.Progress.EnvSteps;
         progress.Updates = config.Progress.Updates;
         progress.RolloutSeconds = config.Progress.RolloutSeconds;
+        progress.WallSeconds = config.Progress.WallSeconds;
+        learner.RestoreWallSeconds(config.Progress.WallSeconds);
         progress.UpdateSeconds = config.Progress.UpdateSeconds;
         progress.SolvedAtEnvSteps = config.Progress.SolvedAtEnvSteps;
         progress.SolvedAtSeconds = config.Progress.SolvedAtSeconds;

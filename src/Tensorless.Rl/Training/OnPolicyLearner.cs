@@ -19,6 +19,7 @@ public sealed class OnPolicyLearner
 {
     private readonly Func<double, MetricsRecord, bool> _update;
     private readonly Stopwatch _clock = new();
+    private double _wallSecondsBefore;
     private readonly MetricsRecord _metrics = MetricsRecord.CreateStandard();
     private bool _started;
 
@@ -102,7 +103,7 @@ public sealed class OnPolicyLearner
                 Progress.UpdateSeconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
                 Progress.EnvSteps = Collector.EnvSteps;
                 Progress.RolloutSeconds = Collector.Seconds;
-                Progress.WallSeconds = _clock.Elapsed.TotalSeconds;
+                Progress.WallSeconds = _wallSecondsBefore + _clock.Elapsed.TotalSeconds;
                 CheckFinite();
                 FillStandard(metrics);
                 foreach (var c in callbacks)
@@ -114,7 +115,7 @@ public sealed class OnPolicyLearner
         finally
         {
             _clock.Stop();
-            Progress.WallSeconds = _clock.Elapsed.TotalSeconds;
+            Progress.WallSeconds = _wallSecondsBefore + _clock.Elapsed.TotalSeconds;
             foreach (var c in callbacks)
             {
                 c.OnTrainingEnd(Progress);
@@ -142,6 +143,9 @@ public sealed class OnPolicyLearner
 
     /// <summary>Whether the first <see cref="Learn"/> has reset the envs (checkpoints).</summary>
     internal bool Started => _started;
+
+    /// <summary>Wall time of the run before this process took it over (checkpoints), so timings stay cumulative.</summary>
+    internal void RestoreWallSeconds(double seconds) => _wallSecondsBefore = double.IsFinite(seconds) && seconds > 0 ? seconds : 0.0;
 
     /// <summary>Marks the envs as already reset, so a resumed run continues instead of resetting them (checkpoints).</summary>
     internal void MarkStarted() => _started = true;

@@ -64,6 +64,28 @@ public sealed class CheckpointResumeTests
     }
 
     [Fact]
+    public void Resume_WallSeconds_StayCumulative()
+    {
+        string dir = TempDirectory();
+        try
+        {
+            var first = PpoCartPole();
+            first.Learn(64);
+            double before = first.Learner.Progress.WallSeconds;
+            Assert.True(before > 0);
+            Checkpoint.Save(first, dir);
+            var resumed = Checkpoint.Resume(dir);
+            Assert.Equal(before, resumed.Learner.Progress.WallSeconds);
+            resumed.Learn(128);
+            Assert.True(resumed.Learner.Progress.WallSeconds > before, "the resumed run's wall time must add to the saved one");
+        }
+        finally
+        {
+            Dispose(dir);
+        }
+    }
+
+    [Fact]
     public void Resume_WithConstantSchedules_MatchesOneLearnCallOverTheWholeBudget()
     {
         string dir = TempDirectory();
