@@ -31,10 +31,12 @@ namespace Tensorless.Rl.Algorithms;
 /// (the seeds' slip) would understate every return near it; so those steps (each env's tail after its last episode
 /// end) get weight 0 in this update and the policy loss averages over the M steps whose episode ended inside the
 /// rollout. The env keeps running; the rest of that episode is used in the next update, once it ends. Every used
-/// step's reward-to-go is then an exact Monte Carlo sample under the policy that chose its actions; what the cut costs
-/// is the dropped steps, at most one episode per env per rollout, so without a baseline NumSteps should be several
-/// episode lengths (the no-baseline preset uses 1,000 steps against CartPole-v1's 500-step limit). A rollout in which
-/// no env finishes an episode takes no policy step.
+/// step's reward-to-go is then an exact Monte Carlo sample under the policy that chose its actions. The cut has a
+/// cost: at most one episode per env per rollout loses the steps before the cut, and whether a step near the cut is
+/// used depends on how soon its episode ends, a selection that favours short endings within one episode length of
+/// the rollout end. Both shrink as the rollout grows against the episode length, so without a baseline NumSteps
+/// should be several episode lengths (the no-baseline preset uses 1,000 steps against CartPole-v1's 500-step
+/// limit). A rollout in which no env finishes an episode takes no policy step.
 /// </para>
 /// <para>
 /// The whole-episode return (<see cref="ReinforceOptions.RewardToGo"/> false) counts from the episode's first step:
