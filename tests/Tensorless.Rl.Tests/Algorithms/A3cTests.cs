@@ -159,6 +159,37 @@ public sealed class A3cTests
         Assert.True(agent.Learner.Progress.Updates > 0);
     }
 
+    [Fact]
+    public void SharedRmsProp_OneThread_SameBitsAsRmsPropAndStateRoundTrips()
+    {
+        double[] initial = [0.5, -1.0, 2.0, 0.25, 3.0, -0.75, 1.5];
+        Parameter[] a = [new Parameter("w", 7, 1)];
+        Parameter[] b = [new Parameter("w", 7, 1)];
+        initial.CopyTo(a[0].Data);
+        initial.CopyTo(b[0].Data);
+        var shared = new SharedRmsProp(a, 0.01, 0.9, 1e-5);
+        var reference = new Tensorless.Autodiff.Optim.RmsProp(b, 0.01, 0.9, 1e-5);
+        for (int step = 0; step < 3; step++)
+        {
+            for (int i = 0; i < 7; i++)
+            {
+                a[0].Grad[i] = b[0].Grad[i] = Math.Sin(step * 7 + i);
+            }
+
+            shared.Step();
+            reference.Step();
+            Assert.Equal(b[0].Data.ToArray(), a[0].Data.ToArray());
+        }
+
+        var state = shared.ExportState();
+        Assert.Equal(reference.ExportState()["rmsprop.square_avg.w"], state["rmsprop.square_avg.w"]);
+        Assert.Equal([3.0], state["rmsprop.step"]);
+        var restored = new SharedRmsProp(b, 0.01, 0.9, 1e-5);
+        restored.ImportState(state);
+        Assert.Equal(3, restored.StepCount);
+        Assert.Equal(state["rmsprop.square_avg.w"], restored.ExportState()["rmsprop.square_avg.w"]);
+    }
+
     /// <summary>The gradient of the paper's loss over <paramref name="rows"/>, on a fresh copy of the policy.</summary>
     private static double[][] ReferenceGradient(ActorCriticPolicy global, Tensorless.Rl.Buffers.RolloutBuffer buffer, int[] rows, double entCoef, double vfCoef)
     {
