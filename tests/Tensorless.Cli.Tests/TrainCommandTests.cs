@@ -50,6 +50,34 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_A3cDeterministicFlag_RunsAndSummaryIsReproducible()
+    {
+        var (code, _, error) = Run("train", "--algo", "a3c", "--deterministic", "--total-steps", "400", "--eval-episodes", "0", "--out", _dir, "--plain");
+        Assert.True(code == 0, error);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "summary.json")));
+        Assert.Equal("a3c-cartpole", summary.RootElement.GetProperty("preset").GetString());
+        Assert.True(summary.RootElement.GetProperty("reproducible").GetBoolean());
+        Assert.Contains("\"Deterministic\": true", File.ReadAllText(Path.Combine(_dir, "config.json")));
+    }
+
+    [Fact]
+    public void Train_A3cAsynchronous_SummaryIsNotReproducible()
+    {
+        var (code, _, error) = Run("train", "--algo", "a3c", "--total-steps", "400", "--eval-episodes", "0", "--out", _dir, "--plain");
+        Assert.True(code == 0, error);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "summary.json")));
+        Assert.False(summary.RootElement.GetProperty("reproducible").GetBoolean());
+    }
+
+    [Fact]
+    public void Train_DeterministicFlagOnPpo_IsRejectedByName()
+    {
+        var (code, _, error) = Run("train", "--deterministic", "--total-steps", "400", "--out", _dir, "--plain");
+        Assert.Equal(2, code);
+        Assert.Contains("--deterministic: PPO has no Deterministic option", error);
+    }
+
+    [Fact]
     public void Train_ThenEval_ReportsReturnsOfTheSavedPolicy()
     {
         Assert.Equal(0, Run("train", "--algo", "a2c", "--total-steps", "400", "--eval-episodes", "0", "--out", _dir, "--plain").Code);

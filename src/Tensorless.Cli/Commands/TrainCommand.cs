@@ -26,10 +26,11 @@ internal static class TrainCommand
         var output = new Option<string?>("--out") { Description = "Run directory (default runs/<algo>-<env>-seed<seed>)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this directory (to --total-steps)." };
         var threads = new Option<int?>("--threads") { Description = "Threads that share each gradient computation (default 2, or 1 on a one-core machine); a seed gives the same result for a given thread count." };
+        var deterministic = new Option<bool>("--deterministic") { Description = "Same as --set deterministic=true, for algorithms that have the option (a3c: workers in a fixed order, so a seed repeats exactly); rejected for the others, whose runs always repeat." };
         var plain = new Option<bool>("--plain") { Description = "Print a progress line every 2 s instead of a live bar." };
         var command = new Command("train", "Train an actor-critic agent and write summary.json, metrics.csv/.jsonl, model.safetensors, config.json and curve.svg.")
         {
-            algo, env, preset, seed, totalSteps, target, evalEpisodes, set, output, resume, threads, plain,
+            algo, env, preset, seed, totalSteps, target, evalEpisodes, set, output, resume, threads, deterministic, plain,
         };
         command.SetAction(parse =>
         {
@@ -57,7 +58,7 @@ internal static class TrainCommand
                     Target = targetValue,
                     NoTarget = noTarget,
                     EvalEpisodes = parse.GetValue(evalEpisodes),
-                    Overrides = parse.GetValue(set) ?? [],
+                    Overrides = parse.GetValue(deterministic) ? [.. parse.GetValue(set) ?? [], DeterministicOverride(parse.GetValue(algo), parse.GetValue(preset), parse.GetValue(resume))] : parse.GetValue(set) ?? [],
                     OutputDirectory = parse.GetValue(output),
                     ResumeDirectory = parse.GetValue(resume),
                     Threads = parse.GetValue(threads),
@@ -71,5 +72,25 @@ internal static class TrainCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// The override <c>--deterministic</c> stands for, after checking that the run's algorithm (named, the preset's, or
+    /// the default) has a <c>Deterministic</c> option; any algorithm that declares one gets the flag.
+    /// </summary>
+    private static string DeterministicOverride(string? algo, string? preset, string? resume)
+    {
+        if (resume is not null)
+        {
+            throw new ArgumentException("--deterministic cannot change a resumed run; it continues with its saved options.");
+        }
+
+        var entry = algo is not null ? AlgorithmRegistry.Get(algo) : preset is not null ? AlgorithmRegistry.Get(Presets.Get(preset).Algorithm) : AlgorithmRegistry.Default;
+        if (!OptionOverrides.Keys(entry.OptionsType).Contains("deterministic"))
+        {
+            throw new ArgumentException($"--deterministic: {entry.DisplayName} has no Deterministic option; its runs already repeat exactly for a given seed and thread count.");
+        }
+
+        return "deterministic=true";
     }
 }

@@ -17,4 +17,11 @@ public interface IAlgorithmOptions
     /// <summary>Checks the shared part and the algorithm's own fields.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it and its value.</exception>
     void Validate();
+
+    /// <summary>
+    /// Whether a seed gives the same bits on every run (for a given thread count), so that runs repeat and checkpoints
+    /// resume exactly. True unless the algorithm's own options make it asynchronous (A3C without
+    /// <c>Deterministic</c>); written to summary.json as <c>reproducible</c>.
+    /// </summary>
+    bool Reproducible => true;
 }

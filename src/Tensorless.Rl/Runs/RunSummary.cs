@@ -29,11 +29,12 @@ internal static class RunSummary
         ulong seed = setup.Seed;
         int numEnvs = setup.NumEnvs;
         int threads = setup.Threads;
+        bool reproducible = setup.Options.Reproducible;
         double? target = setup.Target;
-        AtomicFiles.WriteAll(directory, [(FileName, stream => WriteJson(stream, status, algo, envId, preset, seed, numEnvs, threads, progress, target, evaluation, error))]);
+        AtomicFiles.WriteAll(directory, [(FileName, stream => WriteJson(stream, status, algo, envId, preset, seed, numEnvs, threads, reproducible, progress, target, evaluation, error))]);
     }
 
-    private static void WriteJson(Stream stream, string status, string algo, string envId, string? preset, ulong seed, int numEnvs, int threads,
+    private static void WriteJson(Stream stream, string status, string algo, string envId, string? preset, ulong seed, int numEnvs, int threads, bool reproducible,
         TrainingProgress progress, double? target, EvaluationResult? evaluation, string? error)
     {
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -46,6 +47,7 @@ internal static class RunSummary
             json.WriteNumber("seed", seed);
             json.WriteNumber("num_envs", numEnvs);
             json.WriteNumber("threads", threads);
+            json.WriteBoolean("reproducible", reproducible);
             json.WriteNumber("env_steps", progress.EnvSteps);
             json.WriteNumber("updates", progress.Updates);
             json.WriteNumber("wall_seconds", progress.WallSeconds);

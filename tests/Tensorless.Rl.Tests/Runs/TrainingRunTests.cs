@@ -40,7 +40,7 @@ public sealed class TrainingRunTests : IDisposable
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "summary.json")));
         string[] keys = [.. summary.RootElement.EnumerateObject().Select(p => p.Name)];
         Assert.Equal(
-            ["status", "algo", "env", "preset", "seed", "num_envs", "threads", "env_steps", "updates", "wall_seconds", "rollout_seconds", "update_seconds",
+            ["status", "algo", "env", "preset", "seed", "num_envs", "threads", "reproducible", "env_steps", "updates", "wall_seconds", "rollout_seconds", "update_seconds",
              "steps_per_second", "train_episodes", "train_mean_return_last100", "target_return", "eval_mean_return", "eval_std_return", "eval_min_return",
              "eval_max_return", "eval_success_rate", "eval_episodes", "solved_at_env_steps", "solved_at_seconds", "error", "dotnet"],
             keys);
