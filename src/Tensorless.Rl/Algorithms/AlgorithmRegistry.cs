@@ -95,5 +95,7 @@ public static class AlgorithmRegistry
     [
         AlgorithmEntry.For<PpoOptions>("ppo", "PPO", (env, o) => new Ppo(env, o), PpoPresets.All, PpoPresets.Defaults),
         AlgorithmEntry.For<A2cOptions>("a2c", "A2C", (env, o) => new A2c(env, o), A2cPresets.All, A2cPresets.Defaults),
+        AlgorithmEntry.For<TrpoOptions>("trpo", "TRPO", (env, o) => new Trpo(env, o), TrpoPresets.All, TrpoPresets.Defaults),
+        AlgorithmEntry.For<NpgOptions>("npg", "NPG", (env, o) => new Npg(env, o), NpgPresets.All, NpgPresets.Defaults),
     ];
 }
