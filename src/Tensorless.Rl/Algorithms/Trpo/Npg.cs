@@ -43,6 +43,9 @@ public sealed class Npg : IOnPolicyAlgorithm
     /// <inheritdoc />
     public string Algorithm => "npg";
 
+    /// <summary>The shared machinery (for tests: the Fisher-vector product on the prepared batch).</summary>
+    internal NaturalGradientCore Core => _core;
+
     /// <inheritdoc />
     public string EnvId => _core.Learner.Env.Id;
 

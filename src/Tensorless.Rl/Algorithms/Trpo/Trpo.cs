@@ -46,6 +46,9 @@ public sealed class Trpo : IOnPolicyAlgorithm
     /// <inheritdoc />
     public string Algorithm => "trpo";
 
+    /// <summary>The shared machinery (for tests: the Fisher-vector product on the prepared batch).</summary>
+    internal NaturalGradientCore Core => _core;
+
     /// <inheritdoc />
     public string EnvId => _core.Learner.Env.Id;
 
