@@ -132,4 +132,87 @@ public sealed class Mlp : IModule
 
         return h;
     }
+
+    /// <summary>
+    /// <see cref="Forward"/> plus its forward-mode derivative (Pearlmutter's R-op): alongside the output y it computes
+    /// <c>J v</c>, the change of y per unit step of the parameters along <paramref name="parameterTangent"/>, exactly (no
+    /// finite difference). The tangent is laid out as <see cref="Parameters"/> copies values (each layer's weight, then its
+    /// bias). Per layer, from <c>z = h W^T + b</c> and <c>h' = act(z)</c>:
+    /// <c>dz = h dW^T + db + dh W^T</c> and <c>dh' = act'(z) * dz</c> (tanh: <c>(1 - h'^2) dz</c>; relu: <c>[z &gt; 0] dz</c>).
+    /// The output is recorded on <paramref name="tape"/> as <see cref="Forward"/> records it (its backward gives
+    /// <c>J^T u</c>); the tangent is computed beside it into the tape's workspace and is not differentiable.
+    /// </summary>
+    /// <param name="tape">The tape; recording or not.</param>
+    /// <param name="x">Input [batch x in] (a constant: its own tangent is zero).</param>
+    /// <param name="parameterTangent">A direction in parameter space, <see cref="ParameterSet.TotalLength"/> values.</param>
+    /// <param name="outputTangent">J v, [batch x out].</param>
+    /// <returns>The output y, [batch x out].</returns>
+    /// <exception cref="ArgumentException">The input does not have <see cref="InputSize"/> columns, or the tangent's length is wrong.</exception>
+    public Tensor ForwardWithTangent(Tape tape, Tensor x, ReadOnlySpan<double> parameterTangent, out Tensor outputTangent)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        ArgumentNullException.ThrowIfNull(x);
+        if (parameterTangent.Length != Parameters.TotalLength)
+        {
+            throw new ArgumentException($"Mlp '{Prefix}' needs a parameter tangent of {Parameters.TotalLength} values, got {parameterTangent.Length}.", nameof(parameterTangent));
+        }
+
+        if (x.Cols != InputSize)
+        {
+            throw new ArgumentException($"Mlp '{Prefix}' expects {InputSize} input features, got {x.ShapeText}.", nameof(x));
+        }
+
+        Tensor h = x;
+        Tensor? dh = null;
+        int offset = 0;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var layer = _layers[i];
+            int m = h.Rows, n = layer.InFeatures, o = layer.OutFeatures;
+            var dW = parameterTangent.Slice(offset, o * n);
+            offset += o * n;
+            var z = layer.Forward(tape, h);
+            var dz = tape.Workspace.Allocate(m, o);
+            if (layer.Bias is not null)
+            {
+                Kernels.ElementwiseKernels.BroadcastRow(parameterTangent.Slice(offset, o), dz.Data, m);
+                offset += o;
+            }
+
+            // dz = db + h dW^T + dh W^T
+            Kernels.Gemm.MatMulTransposeB(h.Data, dW, dz.Data, m, n, o, accumulate: true);
+            if (dh is not null)
+            {
+                Kernels.Gemm.MatMulTransposeB(dh.Data, layer.Weight.Data, dz.Data, m, n, o, accumulate: true);
+            }
+
+            if (i == _layers.Length - 1)
+            {
+                outputTangent = dz;
+                return z;
+            }
+
+            // the activation's Jacobian is diagonal, the same one its backward rule applies: dh' = act'(z) * dz
+            var next = tape.Workspace.Allocate(m, o);
+            switch (Activation)
+            {
+                case Activation.Tanh:
+                    h = tape.Tanh(z);
+                    Kernels.GradientKernels.Accumulate(dz.Data, h.Data, next.Data, default(Kernels.TanhGradient));
+                    break;
+                case Activation.Relu:
+                    h = tape.Relu(z);
+                    Kernels.GradientKernels.Accumulate(dz.Data, z.Data, next.Data, default(Kernels.ReluGradient));
+                    break;
+                default:
+                    h = z;
+                    dz.Data.CopyTo(next.Data);
+                    break;
+            }
+
+            dh = next;
+        }
+
+        throw new InvalidOperationException("An Mlp has at least one layer.");
+    }
 }

@@ -129,6 +129,16 @@ public sealed class ActorCriticPolicy : IModule
     public bool HasSeparateNetworks => _trunk is null;
 
     /// <summary>
+    /// The actor's network, whose output is the distribution's parameters (logits, or the Gaussian mean); with a shared
+    /// trunk it is the head after the trunk. For algorithms that need more than <see cref="Evaluate"/>: TRPO's exact
+    /// Fisher-vector products run its forward-mode derivative (<see cref="Mlp.ForwardWithTangent"/>).
+    /// </summary>
+    internal Mlp ActorNetwork => _actor;
+
+    /// <summary>The Gaussian head's state-independent log standard deviation [1 x d], or null for a categorical head.</summary>
+    internal Parameter? LogStd => _logStd;
+
+    /// <summary>
     /// Snapshots every layer's transposed weight for inference until the returned scope is disposed, so a rollout's
     /// many small forward passes skip transposing the weights each time; the actions, log-probabilities and values are
     /// the same bits as without it. Do not change the weights while the scope is open.
