@@ -11,6 +11,7 @@ internal static class CommandLineApp
         root.Add(Commands.EnvCommand.Create());
         root.Add(Commands.TrainCommand.Create());
         root.Add(Commands.EvalCommand.Create());
+        root.Add(Commands.ExportCommand.Create());
         root.Add(Commands.BenchCommand.Create());
         var config = new InvocationConfiguration
         {

@@ -135,9 +135,6 @@ public sealed class ActorCriticPolicy : IModule
     /// </summary>
     internal Mlp ActorNetwork => _actor;
 
-    /// <summary>The Gaussian head's state-independent log standard deviation [1 x d], or null for a categorical head.</summary>
-    internal Parameter? LogStd => _logStd;
-
     /// <summary>
     /// Snapshots every layer's transposed weight for inference until the returned scope is disposed, so a rollout's
     /// many small forward passes skip transposing the weights each time; the actions, log-probabilities and values are
@@ -253,6 +250,23 @@ public sealed class ActorCriticPolicy : IModule
 
     /// <summary>V(s) on a (recording) tape, for the separate value-fitting phase.</summary>
     public Tensor Value(Tape tape, Tensor observations) => _critic.Forward(tape, Trunk(tape, observations));
+
+    /// <summary>
+    /// The actor's output for (already normalised) observations: categorical logits, or the Gaussian mean before any
+    /// clipping to the action space. The same forward pass <see cref="Act"/> and <see cref="Predict"/> run, for
+    /// exporters and for checking them.
+    /// </summary>
+    public Tensor ActorOutput(Tape tape, Tensor observations) => _actor.Forward(tape, Trunk(tape, observations));
+
+    /// <summary>
+    /// The linear layers from observation to actor output in order (a shared trunk's, then the actor's own), with
+    /// <see cref="PolicyOptions.Activation"/> applied between each consecutive pair and after none of the last; a
+    /// description of <see cref="ActorOutput"/> for exporters. Read-only: writing the weights changes the policy.
+    /// </summary>
+    public IReadOnlyList<Linear> ActorLayers => _trunk is null ? _actor.Layers : [.. _trunk.Layers, .. _actor.Layers];
+
+    /// <summary>The state-independent Gaussian log-std (1 x <see cref="ActionSize"/>), or null for a Discrete space.</summary>
+    public Parameter? LogStd => _logStd;
 
     private IDistribution Distribution(Tape tape, Tensor head) =>
         IsDiscrete ? _categorical.Bind(head) : _gaussian.Bind(head, _logStd!);
