@@ -1,0 +1,117 @@
+using Tensorless.Rl.Checkpoints;
+using Tensorless.Rl.Runs;
+using Tensorless.Rl.Training;
+
+namespace Tensorless.Rl.Sweeps;
+
+/// <summary>What a <see cref="SweepRunner"/> reports while it runs; every member is optional.</summary>
+public sealed record SweepObserver
+{
+    /// <summary>Called before a member trains, with its 1-based position and the member count.</summary>
+    public Action<SweepMember, int, int>? Starting { get; init; }
+
+    /// <summary>Called for a member that had already finished and is left untouched.</summary>
+    public Action<SweepMember, int, int>? Skipped { get; init; }
+
+    /// <summary>Called after a member trained.</summary>
+    public Action<SweepMember, RunResult>? Finished { get; init; }
+
+    /// <summary>Extra training callbacks for a member (a progress line), or null.</summary>
+    public Func<SweepMember, IEnumerable<ITrainingCallback>>? Callbacks { get; init; }
+}
+
+/// <summary>The outcome of <see cref="SweepRunner.Run"/>.</summary>
+/// <param name="Summary">The table over every finished member (sweep.csv/sweep.json are written).</param>
+/// <param name="Trained">Members trained in this call.</param>
+/// <param name="Skipped">Members found finished and left untouched.</param>
+/// <param name="Interrupted">True when the cancellation stopped the sweep; run it again to continue.</param>
+public sealed record SweepResult(SweepSummary Summary, int Trained, int Skipped, bool Interrupted);
+
+/// <summary>
+/// Runs a sweep's members one after another (populations, issue 10, may batch them later), each an ordinary
+/// <see cref="TrainingRun"/> in its own directory. Resumable: a member whose summary.json says it finished is skipped
+/// untouched; a member that was interrupted or never summarised is deleted and restarted from scratch, so its result
+/// is the same as an uninterrupted run's. The spec is saved as <c>sweep-spec.json</c>; running a different spec into
+/// the same directory is refused.
+/// </summary>
+public static class SweepRunner
+{
+    /// <summary>File holding the spec inside a sweep directory.</summary>
+    public const string SpecFileName = "sweep-spec.json";
+
+    /// <summary>Runs (or continues) the sweep, then writes sweep.csv and sweep.json.</summary>
+    /// <param name="spec">The sweep.</param>
+    /// <param name="directory">The sweep directory.</param>
+    /// <param name="observer">Progress hooks, or null.</param>
+    /// <param name="cancellation">Stops after the current member's current update; that member is left interrupted and restarts next time.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="ArgumentException">The spec is invalid or the directory holds a different sweep.</exception>
+    public static SweepResult Run(SweepSpec spec, string directory, SweepObserver? observer = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(directory);
+        observer ??= new SweepObserver();
+        var members = spec.Members(directory);
+        Directory.CreateDirectory(directory);
+        string specPath = Path.Combine(directory, SpecFileName);
+        string json = spec.ToJson();
+        if (File.Exists(specPath) && File.ReadAllText(specPath) != json)
+        {
+            throw new ArgumentException($"{directory} holds a different sweep ({SpecFileName} differs); continue it with --resume {directory}, or choose another --out.");
+        }
+
+        AtomicFiles.WriteText(specPath, json);
+        int trained = 0, skipped = 0;
+        bool interrupted = false;
+        for (int i = 0; i < members.Count; i++)
+        {
+            var member = members[i];
+            if (SweepSummary.IsFinished(member.Directory))
+            {
+                skipped++;
+                observer.Skipped?.Invoke(member, i + 1, members.Count);
+                continue;
+            }
+
+            if (cancellation.IsCancellationRequested)
+            {
+                interrupted = true;
+                break;
+            }
+
+            if (Directory.Exists(member.Directory))
+            {
+                Directory.Delete(member.Directory, recursive: true);
+            }
+
+            observer.Starting?.Invoke(member, i + 1, members.Count);
+            using (var run = TrainingRun.Prepare(spec.Request(member)))
+            {
+                var result = run.Train(observer.Callbacks?.Invoke(member), cancellation);
+                observer.Finished?.Invoke(member, result);
+                if (result.Status == RunStatus.Interrupted)
+                {
+                    interrupted = true;
+                    break;
+                }
+            }
+
+            trained++;
+        }
+
+        var summary = SweepSummary.Compute(spec, directory);
+        summary.Write(directory);
+        return new SweepResult(summary, trained, skipped, interrupted);
+    }
+
+    /// <summary>Reads the spec saved in a sweep directory.</summary>
+    /// <param name="directory">The sweep directory.</param>
+    /// <returns>The spec.</returns>
+    /// <exception cref="ArgumentException">There is no readable sweep-spec.json.</exception>
+    public static SweepSpec Load(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        string path = Path.Combine(directory, SpecFileName);
+        return File.Exists(path) ? SweepSpec.Parse(File.ReadAllText(path)) : throw new ArgumentException($"{directory} is not a sweep directory (no {SpecFileName}).");
+    }
+}
