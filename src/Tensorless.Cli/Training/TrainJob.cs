@@ -32,6 +32,7 @@ internal static class TrainJob
         }
 
         PrintResult(stdout, result.Progress, result.Evaluation, outDir);
+        stdout.WriteLine($"Report: {Tensorless.Rl.Reports.RunReport.Write(outDir)}");
         return 0;
     }
 

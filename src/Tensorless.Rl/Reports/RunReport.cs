@@ -41,8 +41,11 @@ public static class RunReport
 
         using var summary = JsonDocument.Parse(File.ReadAllText(summaryPath));
         var root = summary.RootElement;
-        string S(string name) => root.TryGetProperty(name, out var v) ? (v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText()) ?? "" : "";
-        string title = $"{S("algo")} on {S("env")}, seed {S("seed")}";
+        string S(string name) => !root.TryGetProperty(name, out var v) ? ""
+            : v.ValueKind == JsonValueKind.String ? v.GetString() ?? ""
+            : v.ValueKind == JsonValueKind.Number ? v.GetDouble().ToString("#,0.##", System.Globalization.CultureInfo.InvariantCulture)
+            : v.GetRawText();
+        string title = $"{S("algo")} on {S("env")}, seed {root.GetProperty("seed").GetRawText()}";
         var body = new StringBuilder();
         body.Append($"<p>Status <b>{HtmlReport.E(S("status"))}</b> after {HtmlReport.E(S("env_steps"))} env steps ({HtmlReport.E(S("wall_seconds"))} s); " +
             $"last-100 training mean {HtmlReport.E(S("train_mean_return_last100"))}; evaluation mean {HtmlReport.E(S("eval_mean_return"))} over {HtmlReport.E(S("eval_episodes"))} episodes.</p>");
