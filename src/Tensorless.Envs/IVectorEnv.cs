@@ -29,6 +29,12 @@ public interface IVectorEnv
     /// <summary>Doubles per action row (1 for Discrete).</summary>
     int ActionSize { get; }
 
+    /// <summary>
+    /// Steps after which each env reports <c>truncated</c>, or null for no limit: the limit these envs were built with
+    /// (an override included), which evaluation and checkpoints carry so a policy is judged under the limit it trained on.
+    /// </summary>
+    int? MaxEpisodeSteps { get; }
+
     /// <summary>Resets every env and writes the N x <see cref="ObservationSize"/> first observations.</summary>
     /// <param name="observations">Destination, row-major.</param>
     /// <param name="seed">Env i is seeded with <c>seed + i</c>; null continues each env's stream.</param>
@@ -40,10 +46,13 @@ public interface IVectorEnv
     void Step(ReadOnlySpan<double> actions, Span<double> observations, Span<double> rewards, Span<bool> terminated, Span<bool> truncated);
 
     /// <summary>N x <see cref="ObservationSize"/>: row i is the last observation of the episode env i ended in the
-    /// last <see cref="Step"/>; meaningful only where <see cref="HasFinalObservation"/> is set.</summary>
+    /// last <see cref="Step"/>; meaningful only where <see cref="HasFinalObservation"/> is set. It must be written for
+    /// every env that reported <c>truncated</c>: learners bootstrap a truncated episode from it, and a rollout collector
+    /// refuses a step that reports <c>truncated</c> without setting <see cref="HasFinalObservation"/>.</summary>
     ReadOnlySpan<double> FinalObservations { get; }
 
-    /// <summary>Which envs ended an episode (terminated or truncated) in the last <see cref="Step"/>.</summary>
+    /// <summary>Which envs ended an episode (terminated or truncated) in the last <see cref="Step"/>, N long; set for every
+    /// env that reported <c>truncated</c>, whose <see cref="FinalObservations"/> row was written in that step.</summary>
     ReadOnlySpan<bool> HasFinalObservation { get; }
 }
 

@@ -36,6 +36,11 @@ public sealed class SyncVectorEnv : IVectorEnv
             {
                 throw new ArgumentException($"All envs must share id and spaces: {first.Id} {first.ObservationSpace} {first.ActionSpace} vs {env.Id} {env.ObservationSpace} {env.ActionSpace}.", nameof(envs));
             }
+
+            if (env.MaxEpisodeSteps != first.MaxEpisodeSteps)
+            {
+                throw new ArgumentException($"All envs must share a time limit: {first.Id} has {Describe(first.MaxEpisodeSteps)} and {Describe(env.MaxEpisodeSteps)}.", nameof(envs));
+            }
         }
 
         pendingSeed = seed;
@@ -60,6 +65,9 @@ public sealed class SyncVectorEnv : IVectorEnv
 
     /// <inheritdoc />
     public int ActionSize => SingleActionSpace.FlatSize;
+
+    /// <summary>The envs' shared time limit (<see cref="IEnv.MaxEpisodeSteps"/>, a <see cref="TimeLimit"/> wrapper's included).</summary>
+    public int? MaxEpisodeSteps => envs[0].MaxEpisodeSteps;
 
     /// <summary>The wrapped envs, in index order.</summary>
     public IReadOnlyList<IEnv> Envs => envs;
@@ -124,4 +132,6 @@ public sealed class SyncVectorEnv : IVectorEnv
             throw new ArgumentException($"{Id}: {name} must have {expected} elements for {NumEnvs} envs, got {actual}.", name);
         }
     }
+
+    private static string Describe(int? limit) => limit is int l ? $"a limit of {l} steps" : "no limit";
 }

@@ -97,5 +97,16 @@ public sealed class SyncVectorEnvTests
     {
         Assert.Throws<ArgumentException>(() => new SyncVectorEnv([new CounterEnv(), Gym.Make("CartPole-v1")]));
         Assert.Throws<ArgumentException>(() => new SyncVectorEnv([]));
+        var limits = Assert.Throws<ArgumentException>(() => new SyncVectorEnv([new TimeLimit(new CounterEnv(), 3), new TimeLimit(new CounterEnv(), 4)]));
+        Assert.Contains("time limit", limits.Message);
+    }
+
+    [Fact]
+    public void VectorEnvs_MaxEpisodeSteps_ReportTheLimitTheyWereBuiltWith()
+    {
+        Assert.Equal(3, new SyncVectorEnv([new TimeLimit(new CounterEnv(), 3), new TimeLimit(new CounterEnv(), 3)]).MaxEpisodeSteps);
+        Assert.Null(new SyncVectorEnv([new CounterEnv()]).MaxEpisodeSteps);
+        Assert.Equal(500, Gym.MakeVector("CartPole-v1", 2).MaxEpisodeSteps);
+        Assert.Equal(17, Gym.MakeVector("CartPole-v1", 2, maxEpisodeSteps: 17).MaxEpisodeSteps);
     }
 }

@@ -21,6 +21,12 @@ public sealed record MlpInit
     /// <summary>When true the last layer's weight and bias start at zero, whatever the scheme (a zero initial output).</summary>
     public bool ZeroLastLayer { get; init; }
 
+    /// <summary>
+    /// For a network whose every layer is hidden (a shared trunk the heads sit on): its last layer gets
+    /// <see cref="HiddenGain"/> too, as SB3 and CleanRL give sqrt(2) to every hidden layer.
+    /// </summary>
+    public static MlpInit Trunk(InitScheme scheme) => new() { Scheme = scheme, OutputGain = Math.Sqrt(2.0) };
+
     /// <summary>PyTorch's default initialisation for every layer.</summary>
     public static MlpInit PyTorchDefault { get; } = new();
 

@@ -50,6 +50,9 @@ internal sealed partial class ClassicVectorEnv : IVectorEnv, IStatefulVectorEnv
     public int ActionSize => core.ActionSpace.FlatSize;
 
     /// <inheritdoc />
+    public int? MaxEpisodeSteps => maxEpisodeSteps;
+
+    /// <inheritdoc />
     public int StateSize => core.StateSize;
 
     /// <inheritdoc />

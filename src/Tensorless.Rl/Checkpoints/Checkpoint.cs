@@ -63,7 +63,7 @@ public static class Checkpoint
         IVectorEnv env;
         try
         {
-            env = Gym.MakeVector(config.EnvId, config.NumEnvs, config.Seed);
+            env = Gym.MakeVector(config.EnvId, config.NumEnvs, config.Seed, config.MaxEpisodeSteps);
         }
         catch (ArgumentException e)
         {
@@ -232,6 +232,7 @@ public static class Checkpoint
             Algo = agent.Algorithm,
             EnvId = agent.EnvId,
             NumEnvs = learner.Env.NumEnvs,
+            MaxEpisodeSteps = learner.Env.MaxEpisodeSteps,
             Seed = learner.Options.Seed,
             Options = JsonSerializer.SerializeToNode(agent.Options, agent.Options.GetType(), CheckpointConfig.OptionsJson)!.AsObject(),
             ObservationSpace = SpaceJson.From(learner.Env.SingleObservationSpace),

@@ -51,6 +51,12 @@ internal sealed record CheckpointConfig
 
     public required int NumEnvs { get; init; }
 
+    /// <summary>
+    /// The training envs' time limit (<see cref="IVectorEnv.MaxEpisodeSteps"/>), which evaluation and resume rebuild the
+    /// env with; absent (null) in files written before the field existed, which keep the registry's limit.
+    /// </summary>
+    public int? MaxEpisodeSteps { get; init; }
+
     public required ulong Seed { get; init; }
 
     public required JsonObject Options { get; init; }

@@ -16,7 +16,10 @@ namespace Tensorless.Rl.Checkpoints;
 internal static class CheckpointTensors
 {
     public const string History = "episodes.history";
-    private const int HistoryColumns = 5;
+    // env steps, env, return, length, truncated, count (episodes a merged block stands for); files written before
+    // histories were bounded have the first five only, every row one episode
+    private const int HistoryColumns = 6;
+    private const int LegacyHistoryColumns = 5;
 
     /// <summary>Everything <see cref="Checkpoint.Save"/> writes for <paramref name="agent"/>, values copied.</summary>
     public static List<SafetensorsTensor> Collect(IOnPolicyAlgorithm agent)
@@ -58,7 +61,7 @@ internal static class CheckpointTensors
         {
             var e = history[i];
             int at = i * HistoryColumns;
-            (rows[at], rows[at + 1], rows[at + 2], rows[at + 3], rows[at + 4]) = (e.EnvSteps, e.Env, e.Return, e.Length, e.Truncated ? 1 : 0);
+            (rows[at], rows[at + 1], rows[at + 2], rows[at + 3], rows[at + 4], rows[at + 5]) = (e.EnvSteps, e.Env, e.Return, e.Length, e.Truncated ? 1 : 0, e.Count);
         }
 
         tensors.Add(new SafetensorsTensor(History, [history.Count, HistoryColumns], rows));
@@ -82,7 +85,7 @@ internal static class CheckpointTensors
             {
                 problems.Append($" missing tensor '{e.Name}' {e.ShapeText};");
             }
-            else if (e.Name == History ? t.Shape.Count != 2 || t.Shape[1] != HistoryColumns : !t.HasShape(e.Shape))
+            else if (e.Name == History ? t.Shape.Count != 2 || t.Shape[1] is not (HistoryColumns or LegacyHistoryColumns) : !t.HasShape(e.Shape))
             {
                 problems.Append($" tensor '{e.Name}' has shape {t.ShapeText}, expected {(e.Name == History ? $"[k, {HistoryColumns}]" : e.ShapeText)};");
             }
@@ -133,11 +136,19 @@ internal static class CheckpointTensors
     /// <summary>Restores the episode tracker from a validated file.</summary>
     public static void ApplyEpisodes(SafetensorsFile file, EpisodeStatistics episodes, long envSteps, long episodeCount)
     {
-        var rows = file[History].Data;
-        var history = new List<FinishedEpisode>(rows.Length / HistoryColumns);
-        for (int i = 0; i < rows.Length; i += HistoryColumns)
+        var tensor = file[History];
+        var rows = tensor.Data;
+        int columns = tensor.Shape[1];
+        var history = new List<FinishedEpisode>(rows.Length / columns);
+        for (int i = 0; i < rows.Length; i += columns)
         {
-            history.Add(new FinishedEpisode((long)rows[i], (int)rows[i + 1], rows[i + 2], (int)rows[i + 3], rows[i + 4] != 0));
+            double count = columns == HistoryColumns ? rows[i + 5] : 1;
+            if (!(count >= 1 && count <= int.MaxValue && Math.Floor(count) == count))
+            {
+                throw new InvalidDataException($"tensor '{History}' row {i / columns} stands for {count:R} episodes; a count must be a whole number of at least 1.");
+            }
+
+            history.Add(new FinishedEpisode((long)rows[i], (int)rows[i + 1], rows[i + 2], (int)rows[i + 3], rows[i + 4] != 0, (int)count));
         }
 
         episodes.Restore(envSteps, episodeCount, file["episodes.returns"].Data, ToInts(file["episodes.lengths"].Data),

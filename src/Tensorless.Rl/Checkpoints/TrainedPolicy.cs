@@ -20,10 +20,11 @@ public sealed class TrainedPolicy : IActingPolicy
     private readonly PolicyActor _actor;
     private Xoshiro256 _rng;
 
-    private TrainedPolicy(string algorithm, string envId, ActorCriticPolicy policy, ObservationNormalizer? normalizer)
+    private TrainedPolicy(string algorithm, string envId, int? maxEpisodeSteps, ActorCriticPolicy policy, ObservationNormalizer? normalizer)
     {
         Algorithm = algorithm;
         EnvId = envId;
+        MaxEpisodeSteps = maxEpisodeSteps;
         Normalizer = normalizer;
         _actor = new PolicyActor(policy, normalizer);
         _rng = new Xoshiro256(0);
@@ -34,6 +35,12 @@ public sealed class TrainedPolicy : IActingPolicy
 
     /// <summary>Registry id of the env it was trained on.</summary>
     public string EnvId { get; }
+
+    /// <summary>
+    /// The time limit of the envs it was trained on, which <see cref="Evaluation.Evaluator"/> evaluates it under; null
+    /// when the checkpoint predates the field (the registry's limit for <see cref="EnvId"/> then applies).
+    /// </summary>
+    public int? MaxEpisodeSteps { get; }
 
     /// <inheritdoc />
     public Space ObservationSpace => _actor.ObservationSpace;
@@ -55,6 +62,11 @@ public sealed class TrainedPolicy : IActingPolicy
         var (config, file) = Checkpoint.Read(directory);
         string configPath = Path.Combine(directory, Checkpoint.ConfigFileName);
         string modelPath = Path.Combine(directory, Checkpoint.ModelFileName);
+        if (config.MaxEpisodeSteps is <= 0)
+        {
+            throw new InvalidDataException($"{configPath}: max_episode_steps must be positive, got {config.MaxEpisodeSteps}.");
+        }
+
         var observationSpace = config.ObservationSpace.ToSpace($"{configPath}: observation_space");
         var actionSpace = config.ActionSpace.ToSpace($"{configPath}: action_space");
         var policyOptions = config.Options["OnPolicy"] is JsonObject shared && shared["Policy"] is JsonObject node
@@ -89,7 +101,7 @@ public sealed class TrainedPolicy : IActingPolicy
             throw new InvalidDataException($"{modelPath}: {e.Message}", e);
         }
 
-        return new TrainedPolicy(config.Algo, config.EnvId, policy, normalizer);
+        return new TrainedPolicy(config.Algo, config.EnvId, config.MaxEpisodeSteps, policy, normalizer);
     }
 
     /// <summary>Restarts the generator used by stochastic <see cref="Act(ReadOnlySpan{double}, bool)"/> calls.</summary>

@@ -15,24 +15,33 @@ namespace Tensorless.Rl.Evaluation;
 public static class Evaluator
 {
     /// <summary>
-    /// Evaluates a live agent (during or after training) on a fresh <c>Gym.Make(agent.EnvId)</c>. Its observation
-    /// normaliser is used read-only: its statistics, and the agent's generator, are left as they were.
+    /// Evaluates a live agent (during or after training) on a fresh <c>Gym.Make(agent.EnvId)</c> with the training envs'
+    /// time limit (<see cref="IVectorEnv.MaxEpisodeSteps"/>, an override included). Its observation normaliser is used
+    /// read-only: its statistics, and the agent's generator, are left as they were.
     /// </summary>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public static EvaluationResult Evaluate(IOnPolicyAlgorithm agent, EvaluationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(agent);
         using var snapshot = agent.Policy.SnapshotWeights(); // the weights stay fixed while evaluating
-        return Evaluate(new PolicyActor(agent.Policy, agent.Learner.ObservationNormalizer), agent.EnvId, options);
+        options ??= new EvaluationOptions();
+        options.Validate();
+        var env = Gym.Make(agent.EnvId, agent.Learner.Env.MaxEpisodeSteps);
+        return Evaluate(new PolicyActor(agent.Policy, agent.Learner.ObservationNormalizer), env, options);
     }
 
-    /// <summary>Evaluates a policy loaded from a checkpoint on a fresh <c>Gym.Make(policy.EnvId)</c>.</summary>
+    /// <summary>
+    /// Evaluates a policy loaded from a checkpoint on a fresh <c>Gym.Make(policy.EnvId)</c> with the time limit it was
+    /// trained under (<see cref="TrainedPolicy.MaxEpisodeSteps"/>; the registry's for checkpoints that predate it).
+    /// </summary>
     /// <exception cref="ArgumentException">An option is invalid, or the env id is not registered.</exception>
     public static EvaluationResult Evaluate(TrainedPolicy policy, EvaluationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         using var snapshot = policy.Network.SnapshotWeights(); // the weights stay fixed while evaluating
-        return Evaluate(policy, policy.EnvId, options);
+        options ??= new EvaluationOptions();
+        options.Validate();
+        return Evaluate(policy, Gym.Make(policy.EnvId, policy.MaxEpisodeSteps), options);
     }
 
     /// <summary>Evaluates any policy on a fresh single env made from <paramref name="envId"/>.</summary>

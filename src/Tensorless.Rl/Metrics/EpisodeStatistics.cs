@@ -14,21 +14,35 @@ public sealed class EpisodeStatistics
     private readonly int[] _ringLengths;
     private readonly List<FinishedEpisode>? _history;
 
+    /// <summary>Entries <see cref="History"/> holds at most by default: enough points for a curve, a few hundred KB at most.</summary>
+    public const int DefaultHistoryCapacity = 4096;
+
     /// <summary>Creates a tracker.</summary>
     /// <param name="numEnvs">Number of environments, at least 1.</param>
     /// <param name="window">How many recent episodes the means cover, at least 1 (SB3: 100).</param>
-    /// <param name="keepHistory">Whether to keep every finished episode in <see cref="History"/> (for learning curves).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="numEnvs"/> or <paramref name="window"/> is less than 1.</exception>
-    public EpisodeStatistics(int numEnvs, int window = 100, bool keepHistory = false)
+    /// <param name="keepHistory">Whether to keep the finished episodes in <see cref="History"/> (for learning curves).</param>
+    /// <param name="historyCapacity">Most entries <see cref="History"/> holds, even and at least 2; when full, pairs merge.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="numEnvs"/> or <paramref name="window"/> is less than 1, or <paramref name="historyCapacity"/> is odd or less than 2.</exception>
+    public EpisodeStatistics(int numEnvs, int window = 100, bool keepHistory = false, int historyCapacity = DefaultHistoryCapacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(numEnvs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(historyCapacity, 2);
+        if (historyCapacity % 2 != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(historyCapacity), historyCapacity, "historyCapacity must be even (full histories merge in pairs).");
+        }
+
+        HistoryCapacity = historyCapacity;
         _returns = new double[numEnvs];
         _lengths = new int[numEnvs];
         _ringReturns = new double[window];
         _ringLengths = new int[window];
-        _history = keepHistory ? [] : null;
+        _history = keepHistory ? new List<FinishedEpisode>(Math.Min(historyCapacity, 256)) : null;
     }
+
+    /// <summary>Most entries <see cref="History"/> holds.</summary>
+    public int HistoryCapacity { get; }
 
     /// <summary>Number of environments.</summary>
     public int NumEnvs => _returns.Length;
@@ -100,7 +114,13 @@ public sealed class EpisodeStatistics
     /// <summary>The running (unfinished) length of each environment.</summary>
     public ReadOnlySpan<int> CurrentLengths => _lengths;
 
-    /// <summary>Every finished episode in order, when created with <c>keepHistory</c>; otherwise empty.</summary>
+    /// <summary>
+    /// The finished episodes in order, when created with <c>keepHistory</c>; otherwise empty. Memory stays flat over
+    /// arbitrarily long runs: up to <see cref="HistoryCapacity"/> episodes are kept one by one; when the history is full,
+    /// neighbouring entries merge in pairs (<see cref="FinishedEpisode.Count"/> doubles, the return is the block's mean)
+    /// and later episodes gather into blocks of the same size. Every episode is counted in exactly one entry, so the
+    /// count-weighted returns keep the curve's rolling mean, and the last entry always ends at the latest episode.
+    /// </summary>
     public IReadOnlyList<FinishedEpisode> History => (IReadOnlyList<FinishedEpisode>?)_history ?? [];
 
     /// <summary>
@@ -129,7 +149,11 @@ public sealed class EpisodeStatistics
                 int slot = (int)(EpisodeCount % Window);
                 _ringReturns[slot] = _returns[e];
                 _ringLengths[slot] = _lengths[e];
-                _history?.Add(new FinishedEpisode(EnvSteps, e, _returns[e], _lengths[e], !terminated[e]));
+                if (_history is not null)
+                {
+                    AddToHistory(new FinishedEpisode(EnvSteps, e, _returns[e], _lengths[e], !terminated[e]));
+                }
+
                 EpisodeCount++;
                 finished++;
                 _returns[e] = 0.0;
@@ -166,8 +190,51 @@ public sealed class EpisodeStatistics
         if (_history is not null)
         {
             _history.Clear();
-            _history.AddRange(history);
+            foreach (var entry in history)
+            {
+                // a saved history is replayed block by block: the same entries when it fits, merged as Record would when not
+                if (_history.Count == HistoryCapacity)
+                {
+                    MergePairs();
+                }
+
+                _history.Add(entry);
+            }
         }
+    }
+
+    /// <summary>
+    /// Adds one episode: into the last entry while it holds fewer episodes than the first (the current block size), else
+    /// as a new entry, after merging pairs when the history is full.
+    /// </summary>
+    private void AddToHistory(FinishedEpisode episode)
+    {
+        var history = _history!;
+        if (history.Count > 0 && history[^1].Count < history[0].Count)
+        {
+            history[^1] = history[^1].Merge(episode);
+            return;
+        }
+
+        if (history.Count == HistoryCapacity)
+        {
+            MergePairs();
+        }
+
+        history.Add(episode);
+    }
+
+    /// <summary>Entries 2k and 2k + 1 become entry k: the history halves and every block doubles.</summary>
+    private void MergePairs()
+    {
+        var history = _history!;
+        int half = history.Count / 2;
+        for (int k = 0; k < half; k++)
+        {
+            history[k] = history[2 * k].Merge(history[(2 * k) + 1]);
+        }
+
+        history.RemoveRange(half, history.Count - half);
     }
 
     /// <summary>Restarts every running return and length (after the vector env is reset); finished episodes are kept.</summary>

@@ -20,20 +20,23 @@ public static class SvgCurveWriter
     private const double Left = 70, Right = 20, Top = 40, Bottom = 55;
 
     /// <summary>Builds the chart from finished episodes (x: <see cref="FinishedEpisode.EnvSteps"/>, y: <see cref="FinishedEpisode.Return"/>).</summary>
-    /// <param name="episodes">Episodes in the order they finished, e.g. <see cref="EpisodeStatistics.History"/>.</param>
+    /// <param name="episodes">Episodes in the order they finished, e.g. <see cref="EpisodeStatistics.History"/>; a merged
+    /// block (<see cref="FinishedEpisode.Count"/> above 1) is one point at its mean return and weighs its count in the rolling mean.</param>
     /// <param name="options">Labels and geometry; null uses the defaults.</param>
     /// <returns>The SVG document.</returns>
     public static string Write(IReadOnlyList<FinishedEpisode> episodes, SvgCurveOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(episodes);
-        double[] x = new double[episodes.Count], y = new double[episodes.Count];
+        double[] x = new double[episodes.Count], y = new double[episodes.Count], counts = new double[episodes.Count];
         for (int i = 0; i < episodes.Count; i++)
         {
             x[i] = episodes[i].EnvSteps;
             y[i] = episodes[i].Return;
+            counts[i] = Math.Max(1, episodes[i].Count);
         }
 
-        return Write(x, y, options);
+        // a history that never merged draws exactly as the plain arrays do
+        return Write(x, y, counts.All(c => c == 1) ? default : counts, options);
     }
 
     /// <summary>Builds the chart from parallel arrays of environment steps and returns, in the order the episodes finished.</summary>
@@ -42,7 +45,11 @@ public static class SvgCurveWriter
     /// <param name="options">Labels and geometry; null uses the defaults.</param>
     /// <returns>The SVG document.</returns>
     /// <exception cref="ArgumentException">The lengths differ or an option is invalid.</exception>
-    public static string Write(ReadOnlySpan<double> envSteps, ReadOnlySpan<double> returns, SvgCurveOptions? options = null)
+    public static string Write(ReadOnlySpan<double> envSteps, ReadOnlySpan<double> returns, SvgCurveOptions? options = null) =>
+        Write(envSteps, returns, default, options);
+
+    /// <summary>The chart, with each point standing for <paramref name="counts"/>[i] episodes (empty: one each).</summary>
+    private static string Write(ReadOnlySpan<double> envSteps, ReadOnlySpan<double> returns, ReadOnlySpan<double> counts, SvgCurveOptions? options)
     {
         options ??= new SvgCurveOptions();
         options.Validate();
@@ -52,15 +59,17 @@ public static class SvgCurveWriter
         }
 
         var points = new List<(double X, double Y)>(envSteps.Length);
+        var weights = new List<double>(envSteps.Length);
         for (int i = 0; i < envSteps.Length; i++)
         {
             if (double.IsFinite(envSteps[i]) && double.IsFinite(returns[i]))
             {
                 points.Add((envSteps[i], returns[i]));
+                weights.Add(counts.IsEmpty ? 1.0 : counts[i]);
             }
         }
 
-        List<(double X, double Y)> mean = RollingMean(points, options.RollingWindow);
+        List<(double X, double Y)> mean = counts.IsEmpty ? RollingMean(points, options.RollingWindow) : WeightedRollingMean(points, weights, options.RollingWindow);
         (double xMin, double xMax) = Range(points.Select(p => p.X), fallbackMin: 0, fallbackMax: 1);
         (double yMin, double yMax) = Range(points.Select(p => p.Y), fallbackMin: 0, fallbackMax: 1);
         double[] xTicks = NiceTicks(xMin, xMax);
@@ -157,6 +166,30 @@ public static class SvgCurveWriter
             }
 
             result.Add((points[i].X, sum / Math.Min(i + 1, window)));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The mean of the last <paramref name="window"/> episodes at each point, where point j stands for
+    /// <paramref name="counts"/>[j] episodes at its mean return; the oldest block in a window contributes only the share
+    /// that fits. With every count 1 it is <see cref="RollingMean"/>.
+    /// </summary>
+    internal static List<(double X, double Y)> WeightedRollingMean(IReadOnlyList<(double X, double Y)> points, IReadOnlyList<double> counts, int window)
+    {
+        var result = new List<(double X, double Y)>(points.Count);
+        for (int i = 0; i < points.Count; i++)
+        {
+            double sum = 0.0, episodes = 0.0;
+            for (int j = i; j >= 0 && episodes < window; j--)
+            {
+                double take = Math.Min(counts[j], window - episodes);
+                sum += take * points[j].Y;
+                episodes += take;
+            }
+
+            result.Add((points[i].X, sum / episodes));
         }
 
         return result;

@@ -59,7 +59,8 @@ public sealed class ActorCriticPolicy : IModule
         if (options.SharedTrunk)
         {
             int[] trunkSizes = [ObservationSize, .. options.EffectiveActorHiddenSizes];
-            _trunk = new Mlp("trunk", trunkSizes, activation, rng, new MlpInit { Scheme = hiddenInit });
+            // every trunk layer is a hidden layer of the whole network: gain sqrt(2) for its last one too (issue 13)
+            _trunk = new Mlp("trunk", trunkSizes, activation, rng, MlpInit.Trunk(hiddenInit));
             int width = trunkSizes[^1];
             _actor = new Mlp("actor", [width, HeadSize], activation, rng, actorInit);
             _critic = new Mlp("critic", [width, 1], activation, rng, criticInit);

@@ -140,11 +140,19 @@ public sealed class RolloutCollector
 
             var hasFinal = _env.HasFinalObservation;
             var final = _env.FinalObservations;
+            CheckFinalObservations(hasFinal, final);
             for (int i = 0; i < n; i++)
             {
                 if (hasFinal[i])
                 {
                     Normalize(final.Slice(i * obsSize, obsSize), _finalObservations.AsSpan(i * obsSize, obsSize), update: false);
+                }
+                else if (_truncated[i])
+                {
+                    // the row in _finalObservations is a stale one from an earlier episode: bootstrapping from it would
+                    // be silently wrong, so a user env that breaks the contract is named here
+                    throw new InvalidOperationException(
+                        $"{_env.Id}: env {i} reported truncated without a final observation (HasFinalObservation[{i}] is false); an IVectorEnv must write FinalObservations and set HasFinalObservation for every truncated env.");
                 }
             }
 
@@ -159,6 +167,17 @@ public sealed class RolloutCollector
         BootstrapTruncations(policy, buffer);
         buffer.ComputeAdvantages(estimator, gamma, lambda, nSteps);
         Seconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+    }
+
+    /// <summary>Checks the shapes of the env's final-observation spans (a user env may return short or empty ones).</summary>
+    private void CheckFinalObservations(ReadOnlySpan<bool> hasFinal, ReadOnlySpan<double> final)
+    {
+        int n = _env.NumEnvs;
+        if (hasFinal.Length != n || final.Length != n * _env.ObservationSize)
+        {
+            throw new InvalidOperationException(
+                $"{_env.Id}: HasFinalObservation holds {hasFinal.Length} flags and FinalObservations {final.Length} values; an IVectorEnv of {n} envs must expose {n} and {n * _env.ObservationSize}.");
+        }
     }
 
     /// <summary>V(final observation) for every truncated step, computed in one batch.</summary>

@@ -47,9 +47,15 @@ public sealed class AdvantageValidationTests
     }
 
     [Fact]
-    public void Gae_EmptyRollout_WritesNothing()
+    public void Gae_EmptyRollout_AcceptedButStillValidated()
     {
-        AdvantageEstimators.Gae([], [], [], [], [], [], 0.9, 0.9, [], []);
+        // zero steps of two envs is a valid (empty) rollout, for the fast kernel and the reference loop alike; the
+        // hyperparameters are still checked, and destinations that do not match the (empty) rollout are refused
+        AdvantageEstimators.Gae([], [], [], [], [], [1.0, 2.0], 0.9, 0.9, [], []);
+        AdvantageEstimators.GaeReference([], [], [], [], [], [1.0, 2.0], 0.9, 0.9, [], []);
+        Assert.Equal("gamma", Assert.Throws<ArgumentOutOfRangeException>(() => AdvantageEstimators.Gae([], [], [], [], [], [1.0, 2.0], 1.5, 0.9, [], [])).ParamName);
+        Assert.Equal("lambda", Assert.Throws<ArgumentOutOfRangeException>(() => AdvantageEstimators.Gae([], [], [], [], [], [1.0, 2.0], 0.9, -1, [], [])).ParamName);
+        Assert.ThrowsAny<ArgumentException>(() => AdvantageEstimators.Gae([], [], [], [], [], [1.0, 2.0], 0.9, 0.9, new double[2], []));
     }
 
     [Theory]

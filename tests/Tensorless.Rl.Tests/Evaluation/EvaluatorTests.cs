@@ -132,6 +132,60 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_TrainingEnvWithOverriddenTimeLimit_EvaluatesUnderThatLimit()
+    {
+        // Pendulum never terminates, so every episode lasts exactly the time limit: 37 here, not the registry's 200,
+        // for the live agent, for a policy loaded from its checkpoint, and for a run resumed from it
+        var agent = new Ppo(Gym.MakeVector("Pendulum-v1", 2, seed: 1, maxEpisodeSteps: 37),
+            (CheckpointTestKit.SmallPpo with { MinibatchSize = 16 }).With(o => o with { NumSteps = 32 }));
+        agent.Learn(64);
+        Assert.Equal(37, agent.Learner.Env.MaxEpisodeSteps);
+        var options = new EvaluationOptions { Episodes = 2 };
+        Assert.All(Evaluator.Evaluate(agent, options).Lengths, l => Assert.Equal(37, l));
+
+        string dir = CheckpointTestKit.TempDirectory();
+        try
+        {
+            Checkpoint.Save(agent, dir);
+            var loaded = TrainedPolicy.Load(dir);
+            Assert.Equal(37, loaded.MaxEpisodeSteps);
+            Assert.All(Evaluator.Evaluate(loaded, options).Lengths, l => Assert.Equal(37, l));
+            var resumed = Checkpoint.Resume(dir);
+            Assert.Equal(37, resumed.Learner.Env.MaxEpisodeSteps);
+            resumed.Dispose();
+        }
+        finally
+        {
+            CheckpointTestKit.Dispose(dir);
+            agent.Dispose();
+        }
+    }
+
+    [Fact]
+    public void TrainedPolicy_ConfigWithoutTimeLimit_LoadsWithTheRegistryLimit()
+    {
+        // config.json files written before the field existed have no max_episode_steps: they load, with the registry's limit
+        var agent = new Ppo(Gym.MakeVector("Pendulum-v1", 2, seed: 1), (CheckpointTestKit.SmallPpo with { MinibatchSize = 16 }).With(o => o with { NumSteps = 32 }));
+        string dir = CheckpointTestKit.TempDirectory();
+        try
+        {
+            Checkpoint.Save(agent, dir);
+            string path = Path.Combine(dir, "config.json");
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            Assert.True(json.Remove("max_episode_steps"));
+            File.WriteAllText(path, json.ToJsonString());
+            var loaded = TrainedPolicy.Load(dir);
+            Assert.Null(loaded.MaxEpisodeSteps);
+            Assert.All(Evaluator.Evaluate(loaded, new EvaluationOptions { Episodes = 1 }).Lengths, l => Assert.Equal(200, l));
+        }
+        finally
+        {
+            CheckpointTestKit.Dispose(dir);
+            agent.Dispose();
+        }
+    }
+
+    [Fact]
     public void EvaluationResult_UsesThePopulationStandardDeviation()
     {
         var result = new EvaluationResult([1.0, 2.0, 3.0, 4.0], [10, 20, 30, 40], successThreshold: 3.0);

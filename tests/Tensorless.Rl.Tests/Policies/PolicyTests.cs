@@ -109,4 +109,40 @@ public class PolicyTests
             policy.Act(new Tape(recording: false), new double[5], 1, new Xoshiro256(1), false, new double[1], new double[1], new double[1]));
         Assert.Contains("observations", ex.Message);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void OrthogonalInit_EveryHiddenLayer_HasGainSqrt2_HeadsTheirOwn(bool sharedTrunk)
+    {
+        // SB3 and CleanRL: orthogonal gain sqrt(2) for every hidden layer (a shared trunk's last included), 0.01 for the
+        // policy head, 1 for the value head. Square 64 x 64 layers are scaled orthogonal: every row has squared norm gain^2
+        var spec = Tensorless.Envs.Gym.Spec("CartPole-v1");
+        var policy = new ActorCriticPolicy(spec.ObservationSpace, spec.ActionSpace,
+            new PolicyOptions { SharedTrunk = sharedTrunk, HiddenSizes = [64, 64] }, new Xoshiro256(5));
+        var layers = policy.ActorLayers;
+        Assert.Equal(3, layers.Count);
+        var hidden = layers[1].Weight.Data;
+        Assert.Equal(64 * 64, hidden.Length);
+        for (int row = 0; row < 64; row++)
+        {
+            double squaredNorm = 0;
+            foreach (double w in hidden.Slice(row * 64, 64))
+            {
+                squaredNorm += w * w;
+            }
+
+            Assert.Equal(2.0, squaredNorm, 1e-9);
+        }
+
+        // the policy head (2 x 64, rows orthonormal times the gain) keeps its 0.01
+        var head = layers[2].Weight.Data;
+        double headRow = 0;
+        foreach (double w in head[..64])
+        {
+            headRow += w * w;
+        }
+
+        Assert.Equal(1e-4, headRow, 1e-12);
+    }
 }

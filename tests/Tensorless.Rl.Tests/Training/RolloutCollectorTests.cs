@@ -3,6 +3,7 @@ using Tensorless.Envs;
 using Tensorless.Envs.Spaces;
 using Tensorless.Rl.Advantages;
 using Tensorless.Rl.Buffers;
+using Tensorless.Rl.Normalization;
 using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 using Tensorless.Rl.Training;
@@ -11,35 +12,90 @@ namespace Tensorless.Rl.Tests.Training;
 
 public class RolloutCollectorTests
 {
-    [Fact]
-    public void Collect_TruncatedSteps_BootstrapFromValueOfFinalObservation()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Collect_TruncatedSteps_BootstrapFromValueOfTheEnvsRealFinalObservation(bool normalise)
     {
-        // CartPole with a 5-step limit truncates (never terminates that early from a small start) inside the rollout
-        var env = Gym.MakeVector("CartPole-v1", 3, seed: 2, maxEpisodeSteps: 5);
+        // the expected bootstrap is computed from what the env itself reported as the final observation at that step
+        // (normalised with the statistics of that moment), not from the buffer's own copy of it
         var spec = Gym.Spec("CartPole-v1");
+        var normalizer = normalise ? new ObservationNormalizer(4) : null;
         var policy = new ActorCriticPolicy(spec.ObservationSpace, spec.ActionSpace, new PolicyOptions(), new Xoshiro256(3));
+        var tape = new Tape(recording: false);
+        var expected = new List<double>();
+        var row = new double[4];
+        var value = new double[1];
+        var env = new WrappedVectorEnv(Gym.MakeVector("CartPole-v1", 3, seed: 2, maxEpisodeSteps: 5))
+        {
+            AfterStep = (truncated, hasFinal, final) =>
+            {
+                for (int i = 0; i < truncated.Length; i++)
+                {
+                    if (truncated[i])
+                    {
+                        Assert.True(hasFinal[i]);
+                        if (normalizer is null)
+                        {
+                            final.Slice(i * 4, 4).CopyTo(row);
+                        }
+                        else
+                        {
+                            normalizer.NormalizeWithoutUpdate(final.Slice(i * 4, 4), row);
+                        }
+
+                        tape.Reset();
+                        policy.PredictValues(tape, row, 1, value);
+                        expected.Add(value[0]);
+                    }
+                }
+            },
+        };
         var buffer = new RolloutBuffer(12, 3, 4, 1);
-        var collector = new RolloutCollector(env, 12, null, null);
+        var collector = new RolloutCollector(env, 12, normalizer, null);
         collector.Start(2);
         collector.Collect(policy, buffer, new Xoshiro256(4), AdvantageEstimator.Gae, 0.99, 0.95, 1);
 
-        int truncations = 0;
-        var tape = new Tape(recording: false);
-        var value = new double[1];
+        var actual = new List<double>();
         for (int k = 0; k < 36; k++)
         {
-            if (!buffer.Truncated[k] || buffer.Terminated[k])
+            if (buffer.Truncated[k])
             {
-                continue;
+                actual.Add(buffer.TruncationValues[k]);
             }
-
-            truncations++;
-            policy.PredictValues(tape, buffer.FinalObservations.Slice(k * 4, 4), 1, value);
-            Assert.Equal(value[0], buffer.TruncationValues[k]);
         }
 
-        Assert.Equal(6, truncations); // steps 5 and 10 of each of the 3 envs
-        Assert.Equal(36, collector.Episodes.EnvSteps);
+        Assert.Equal(6, expected.Count); // steps 5 and 10 of each of the 3 envs, in step-major order like the buffer
+        Assert.Equal(expected, actual);
+        Assert.All(actual, v => Assert.NotEqual(0.0, v));
+    }
+
+    [Fact]
+    public void Collect_UserEnvTruncatesWithoutFinalObservation_ThrowsNamingTheEnv()
+    {
+        var inner = Gym.MakeVector("CartPole-v1", 2, seed: 2, maxEpisodeSteps: 3);
+        var env = new WrappedVectorEnv(inner) { HideFinalObservations = true };
+        var spec = Gym.Spec("CartPole-v1");
+        var policy = new ActorCriticPolicy(spec.ObservationSpace, spec.ActionSpace, new PolicyOptions(), new Xoshiro256(3));
+        var collector = new RolloutCollector(env, 8, null, null);
+        collector.Start(2);
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            collector.Collect(policy, new RolloutBuffer(8, 2, 4, 1), new Xoshiro256(4), AdvantageEstimator.Gae, 0.99, 0.95, 1));
+        Assert.Contains("Wrapped-CartPole-v1", error.Message);
+        Assert.Contains("HasFinalObservation", error.Message);
+    }
+
+    [Fact]
+    public void Collect_UserEnvWithoutFinalObservationFlags_ThrowsNamingTheEnv()
+    {
+        var env = new WrappedVectorEnv(Gym.MakeVector("CartPole-v1", 2, seed: 2)) { EmptyFlags = true };
+        var spec = Gym.Spec("CartPole-v1");
+        var policy = new ActorCriticPolicy(spec.ObservationSpace, spec.ActionSpace, new PolicyOptions(), new Xoshiro256(3));
+        var collector = new RolloutCollector(env, 4, null, null);
+        collector.Start(2);
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            collector.Collect(policy, new RolloutBuffer(4, 2, 4, 1), new Xoshiro256(4), AdvantageEstimator.Gae, 0.99, 0.95, 1));
+        Assert.Contains("Wrapped-CartPole-v1", error.Message);
     }
 
     [Fact]
@@ -70,6 +126,22 @@ public class RolloutCollectorTests
         collector.Collect(policy, buffer, new Xoshiro256(1), AdvantageEstimator.Gae, 0.99, 0.95, 1);
         Assert.Contains(buffer.Actions.ToArray(), a => Math.Abs(a) > 1);
         Assert.All(envs, e => Assert.InRange(e.LargestAction, 0.5, 1.0));
+
+        // the stored log-probability is that of the stored (unclipped) sample, which PPO's ratio re-scores; the log-prob
+        // of the clipped action the env saw differs wherever clipping moved the sample
+        var tape = new Tape(recording: false);
+        var obs = tape.Constant(buffer.Observations, 32, 1);
+        var unclipped = policy.Evaluate(tape, obs, tape.Constant(buffer.Actions, 32, 1), withValue: false).LogProb.Data.ToArray();
+        var clippedActions = buffer.Actions.ToArray().Select(a => Math.Clamp(a, -1.0, 1.0)).ToArray();
+        var clipped = policy.Evaluate(tape, obs, tape.Constant(clippedActions, 32, 1), withValue: false).LogProb.Data.ToArray();
+        for (int k = 0; k < 32; k++)
+        {
+            Assert.Equal(unclipped[k], buffer.LogProbs[k], 1e-12);
+            if (Math.Abs(buffer.Actions[k]) > 1)
+            {
+                Assert.NotEqual(clipped[k], buffer.LogProbs[k], 1e-6);
+            }
+        }
     }
 
     /// <summary>A one-dimensional env that records the largest |action| it was sent and never checks bounds itself.</summary>

@@ -25,6 +25,7 @@ public sealed class Ppo : IOnPolicyAlgorithm
     private readonly DataParallelRunner.ChunkLoss _chunkLoss;
     private readonly Minibatch _minibatch;
     private readonly int[] _indices;
+    private readonly Tape _klTape = new(recording: false);
     private double _clip;
 
     /// <summary>Builds PPO on <paramref name="env"/>; the options are validated first (NumEnvs is taken from the env).</summary>
@@ -110,7 +111,6 @@ public sealed class Ppo : IOnPolicyAlgorithm
         var totals = default(UpdateStats);
         int steps = 0;
         int epochsRun = 0;
-        double lastEpochKl = 0;
         bool stop = false;
         // one minibatch holding the whole rollout (the seeds' full-batch policy iterations): the order of its rows does
         // not matter, so it is gathered and normalised once rather than shuffled and gathered every epoch
@@ -127,7 +127,6 @@ public sealed class Ppo : IOnPolicyAlgorithm
                 Shuffle(_indices, learner.Rng);
             }
 
-            double epochKl = 0;
             int batches = 0;
             for (int start = 0; start < _indices.Length; start += o.MinibatchSize)
             {
@@ -154,20 +153,20 @@ public sealed class Ppo : IOnPolicyAlgorithm
                 _parts.Optimizer.Step();
                 totals.Add(stats);
                 steps++;
-                epochKl += stats.ApproxKl;
                 batches++;
             }
 
             if (batches > 0)
             {
                 epochsRun++;
-                lastEpochKl = epochKl / batches;
             }
         }
 
         if (o.PolicyObjective == PolicyObjective.AdaptiveKlPenalty && epochsRun > 0)
         {
-            KlBeta = AdaptiveKlPenalty.NextBeta(KlBeta, lastEpochKl, o.KlPenaltyTarget);
+            // PPO paper, section 4: "compute d = E_t[KL[pi_old(.|s_t), pi_theta(.|s_t)]]" after the epochs of the update;
+            // the KL seen before each minibatch step lags one step behind (and is 0 for a single full-batch epoch)
+            KlBeta = AdaptiveKlPenalty.NextBeta(KlBeta, RolloutKlAfterUpdate(learner.Buffer), o.KlPenaltyTarget);
         }
 
         double valueLoss = steps > 0 ? totals.ValueLoss / steps : double.NaN;
@@ -298,6 +297,38 @@ public sealed class Ppo : IOnPolicyAlgorithm
 
         return (kl / logProb.Length, (double)clipped / logProb.Length);
     }
+
+    /// <summary>
+    /// Mean approx KL(pi_old || pi_theta) over the whole rollout under the updated weights (the same estimator as
+    /// <see cref="RatioStatistics"/>): one forward pass in cache-sized chunks on an inference tape, allocation-free.
+    /// </summary>
+    private double RolloutKlAfterUpdate(RolloutBuffer buffer)
+    {
+        var policy = _parts.Learner.Policy;
+        int obsSize = buffer.ObservationSize;
+        int actSize = buffer.ActionSize;
+        int rows = buffer.Count;
+        double sum = 0;
+        for (int start = 0; start < rows; start += KlChunkRows)
+        {
+            int count = Math.Min(KlChunkRows, rows - start);
+            _klTape.Reset();
+            var obs = _klTape.Constant(buffer.Observations.Slice(start * obsSize, count * obsSize), count, obsSize);
+            var actions = _klTape.Constant(buffer.Actions.Slice(start * actSize, count * actSize), count, actSize);
+            ReadOnlySpan<double> logProb = policy.Evaluate(_klTape, obs, actions, withValue: false).LogProb.Data;
+            ReadOnlySpan<double> oldLogProb = buffer.LogProbs.Slice(start, count);
+            for (int i = 0; i < count; i++)
+            {
+                double logRatio = logProb[i] - oldLogProb[i];
+                sum += Math.Exp(logRatio) - 1.0 - logRatio;
+            }
+        }
+
+        return sum / rows;
+    }
+
+    /// <summary>Rows per forward pass of <see cref="RolloutKlAfterUpdate"/> (cache-sized, as the update's chunks).</summary>
+    private const int KlChunkRows = 512;
 
     /// <summary>Gathers the minibatch starting at <paramref name="start"/> of the shuffled order (or the whole rollout in order) and normalises its advantages.</summary>
     private void LoadMinibatch(RolloutBuffer buffer, bool identity, int start)
