@@ -13,6 +13,8 @@ internal static class CommandLineApp
         root.Add(Commands.EvalCommand.Create());
         root.Add(Commands.ExportCommand.Create());
         root.Add(Commands.BenchCommand.Create());
+        root.Add(Commands.RenderCommand.Create());
+        root.Add(Commands.LectureCommand.Create());
         var config = new InvocationConfiguration
         {
             Output = stdout ?? Console.Out,
