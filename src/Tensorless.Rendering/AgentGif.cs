@@ -1,6 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing.Processors.Quantization;
 using Tensorless.Envs;
 using Tensorless.Rl.Checkpoints;
 
@@ -39,17 +40,22 @@ public static class AgentGif
         int stride = (states.Count + maxFrames - 1) / maxFrames;
         // GIF delays are in hundredths of a second.
         int delay = Math.Max(2, (int)Math.Round(100.0 * stride / drawing.Fps));
-        using var gif = new Image<Rgb24>(drawing.Width, drawing.Height);
-        gif.Metadata.GetGifMetadata().RepeatCount = 0;
-        int frames = 0;
+        var canvases = new List<Canvas>();
         for (int i = 0; i < states.Count; i += stride)
         {
-            using var frame = EnvRenderer.Render(policy.EnvId, states[i]);
-            frame.Frames.RootFrame.Metadata.GetGifMetadata().FrameDelay = delay;
-            gif.Frames.AddFrame(frame.Frames.RootFrame);
-            frames++;
+            canvases.Add(EnvRenderer.Draw(policy.EnvId, states[i]));
         }
 
+        using var gif = new Image<Rgb24>(drawing.Width, drawing.Height);
+        gif.Metadata.GetGifMetadata().RepeatCount = 0;
+        foreach (var canvas in canvases)
+        {
+            using var frame = EnvRenderer.ToImage(canvas);
+            frame.Frames.RootFrame.Metadata.GetGifMetadata().FrameDelay = delay;
+            gif.Frames.AddFrame(frame.Frames.RootFrame);
+        }
+
+        int frames = canvases.Count;
         gif.Frames.RemoveFrame(0);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null)
@@ -57,7 +63,13 @@ public static class AgentGif
             Directory.CreateDirectory(folder);
         }
 
-        gif.SaveAsGif(path, new GifEncoder { ColorTableMode = GifColorTableMode.Global });
+        // The drawings use a handful of flat colours: an exact palette of them, no dithering, keeps every pixel.
+        var palette = Palette(canvases);
+        gif.SaveAsGif(path, new GifEncoder
+        {
+            ColorTableMode = GifColorTableMode.Global,
+            Quantizer = new PaletteQuantizer(palette, new QuantizerOptions { Dither = null, MaxColors = palette.Length }),
+        });
         return new AgentGifResult(frames, states.Count - episodes, returns, stride);
     }
 
@@ -103,6 +115,17 @@ public static class AgentGif
         }
 
         return (states, returns);
+    }
+
+    private static Color[] Palette(List<Canvas> canvases)
+    {
+        var colors = new HashSet<Rgb>();
+        foreach (var canvas in canvases)
+        {
+            canvas.CollectColors(colors, limit: 256);
+        }
+
+        return [.. colors.Take(256).Select(c => Color.FromRgb(c.R, c.G, c.B))];
     }
 
     private static double[] State(IStatefulEnv env)

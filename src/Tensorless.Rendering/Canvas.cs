@@ -174,6 +174,23 @@ public sealed class Canvas
         }
     }
 
+    /// <summary>Adds the canvas's distinct colours to <paramref name="colors"/> until it holds <paramref name="limit"/>.</summary>
+    /// <param name="colors">The set to add to.</param>
+    /// <param name="limit">Stop once the set is this large.</param>
+    public void CollectColors(HashSet<Rgb> colors, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(colors);
+        foreach (var pixel in _pixels)
+        {
+            if (colors.Count >= limit)
+            {
+                return;
+            }
+
+            colors.Add(pixel);
+        }
+    }
+
     private void Set(double x, double y, Rgb color)
     {
         int column = (int)Math.Floor(x);
