@@ -15,6 +15,8 @@ internal static class CommandLineApp
         root.Add(Commands.BenchCommand.Create());
         root.Add(Commands.SweepCommand.Create());
         root.Add(Commands.ReportCommand.Create());
+        root.Add(Commands.RenderCommand.Create());
+        root.Add(Commands.LectureCommand.Create());
         var config = new InvocationConfiguration
         {
             Output = stdout ?? Console.Out,
