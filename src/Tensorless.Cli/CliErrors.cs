@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Tensorless.Cli;
 
@@ -19,17 +20,8 @@ internal static class CliErrors
 
     public static string Describe(Exception ex)
     {
-        string message = ex.Message;
-        if (ex is ArgumentException { ParamName: string name })
-        {
-            string suffix = $" (Parameter '{name}')";
-            if (message.EndsWith(suffix, StringComparison.Ordinal))
-            {
-                message = message[..^suffix.Length];
-            }
-        }
-
-        return "error: " + message;
+        // .NET appends " (Parameter 'x')" to an ArgumentException's message, also where a loader wrapped it.
+        return "error: " + Regex.Replace(ex.Message, @" \(Parameter '[^']*'\)", "");
     }
 
     /// <summary>The report of an unexpected exception: its type and message, and the stack trace only when asked for.</summary>

@@ -70,6 +70,7 @@ public static class Checkpoint
             throw new InvalidDataException($"{configPath}: cannot make env '{config.EnvId}' x {config.NumEnvs}: {e.Message}", e);
         }
 
+        CheckpointValidation.CheckSpaces(config, env.SingleObservationSpace, env.SingleActionSpace, configPath);
         if (!AlgorithmRegistry.TryGet(config.Algo, out var entry))
         {
             throw new InvalidDataException($"{configPath}: unknown algorithm '{config.Algo}' (known: {string.Join(", ", AlgorithmRegistry.Names)}).");
@@ -123,7 +124,7 @@ public static class Checkpoint
         CheckpointConfig config;
         try
         {
-            config = JsonSerializer.Deserialize<CheckpointConfig>(File.ReadAllBytes(configPath), CheckpointConfig.Json)
+            config = JsonSerializer.Deserialize<CheckpointConfig>(CheckpointValidation.ReadBounded(configPath, CheckpointValidation.MaxConfigBytes), CheckpointConfig.Json)
                 ?? throw new InvalidDataException($"{configPath}: the file holds null.");
         }
         catch (JsonException e)
@@ -149,6 +150,8 @@ public static class Checkpoint
         {
             throw new InvalidDataException($"{modelPath}: saved by {modelAlgo} on {modelEnv}, but {ConfigFileName} says {config.Algo} on {config.EnvId}.");
         }
+
+        CheckpointValidation.Check(config, model, configPath, modelPath);
 
         return (config, model);
     }
