@@ -124,7 +124,7 @@ public static class Checkpoint
         CheckpointConfig config;
         try
         {
-            config = JsonSerializer.Deserialize<CheckpointConfig>(CheckpointValidation.ReadBounded(configPath, CheckpointValidation.MaxConfigBytes), CheckpointConfig.Json)
+            config = JsonSerializer.Deserialize<CheckpointConfig>(CheckpointValidation.ReadConfig(configPath, CheckpointValidation.MaxConfigBytes), CheckpointConfig.Json)
                 ?? throw new InvalidDataException($"{configPath}: the file holds null.");
         }
         catch (JsonException e)
@@ -282,7 +282,7 @@ public static class Checkpoint
         for (int i = 0; i < words.Length; i++)
         {
             string w = words[i];
-            if (!w.StartsWith("0x", StringComparison.Ordinal) || !ulong.TryParse(w.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out result[i]))
+            if (w is null || !w.StartsWith("0x", StringComparison.Ordinal) || !ulong.TryParse(w.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out result[i]))
             {
                 throw new InvalidDataException($"{configPath}: training_state.rng[{i}] = '{w}' is not a 0x-prefixed 64-bit hex word.");
             }

@@ -18,9 +18,9 @@ internal static class CheckpointValidation
     /// <summary>The largest config.json read (16 MiB; a real one is a few kilobytes plus the env snapshot).</summary>
     public const int MaxConfigBytes = 16 << 20;
 
-    /// <summary>Reads at most <paramref name="maxBytes"/> bytes, failing as soon as the file proves longer (a device such as /dev/zero included).</summary>
-    /// <exception cref="InvalidDataException">The file is longer than the limit.</exception>
-    public static byte[] ReadBounded(string path, int maxBytes)
+    /// <summary>Reads at most <paramref name="maxBytes"/> bytes of UTF-8, failing as soon as the file proves longer (a device such as /dev/zero included).</summary>
+    /// <exception cref="InvalidDataException">The file is longer than the limit or not UTF-8.</exception>
+    public static byte[] ReadConfig(string path, int maxBytes)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         if (stream.CanSeek && stream.Length > maxBytes)
@@ -41,7 +41,14 @@ internal static class CheckpointValidation
             buffer.Write(chunk, 0, read);
         }
 
-        return buffer.ToArray();
+        byte[] bytes = buffer.ToArray();
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            // Checked up front: System.Text.Json defers some decoding, and would fail later with InvalidOperationException.
+            throw new InvalidDataException($"{path}: the file is not UTF-8 text, so not a checkpoint config.");
+        }
+
+        return bytes;
     }
 
     /// <summary>Checks the envelope of a deserialized config against itself and against the model file.</summary>
