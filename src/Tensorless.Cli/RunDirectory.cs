@@ -8,7 +8,7 @@ internal static class RunDirectory
 {
     /// <summary>
     /// Returns <paramref name="path"/> after making sure it is, or can become, a writable directory: not an existing
-    /// file, not under a file, creatable. Null passes through (the run picks its default).
+    /// file, not under a file, in a folder that can be written. Creates nothing. Null passes through (the run picks its default).
     /// </summary>
     /// <exception cref="ArgumentException">The path cannot be a run directory; the message names <paramref name="option"/>.</exception>
     public static string? Check(string? path, string option)
@@ -37,17 +37,23 @@ internal static class RunDirectory
             }
         }
 
+        // Nothing is created here (a run that fails validation leaves no folder); a probe file in the directory, or in
+        // its nearest existing ancestor, shows whether it can be written, read-only folders included.
+        string existing = full;
+        while (!Directory.Exists(existing))
+        {
+            existing = Path.GetDirectoryName(existing) ?? throw new ArgumentException($"{option} '{path}' has no existing parent folder.");
+        }
+
         try
         {
-            Directory.CreateDirectory(full);
-            // A read-only directory that already exists passes CreateDirectory; writing a probe file finds it.
-            using (new FileStream(Path.Combine(full, $".tensorless-probe-{Environment.ProcessId}-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            using (new FileStream(Path.Combine(existing, $".tensorless-probe-{Environment.ProcessId}-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
             {
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ArgumentException($"{option} '{path}': cannot create or write the run directory ({e.Message}).", e);
+            throw new ArgumentException($"{option} '{path}': cannot write in '{existing}' ({e.Message}).", e);
         }
 
         return path;
