@@ -90,13 +90,22 @@ public static class Safetensors
     /// <exception cref="InvalidDataException">The bytes are not a valid safetensors file; the message names the problem and the tensor.</exception>
     public static SafetensorsFile Deserialize(ReadOnlySpan<byte> bytes) => SafetensorsParser.Parse(bytes);
 
-    /// <summary>Reads and parses the file at <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Reads and parses the file at <paramref name="path"/>. The read is bounded by what the header declares and by
+    /// what the file actually holds, never by a length taken on trust: a device such as /dev/zero, a truncated file or
+    /// a header claiming terabytes fails with a named error after reading at most the declared bytes plus one.
+    /// </summary>
     /// <exception cref="InvalidDataException">The file is not a valid safetensors file.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static SafetensorsFile Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+        {
+            bytes = SafetensorsParser.ReadBounded(stream);
+        }
+
         try
         {
             return SafetensorsParser.Parse(bytes);

@@ -111,6 +111,80 @@ internal static class SafetensorsParser
         return new SafetensorsFile(tensors, metadata);
     }
 
+    /// <summary>
+    /// Reads from <paramref name="stream"/> the bytes a safetensors file can hold according to its own header (8 bytes,
+    /// the header, the largest data end offset) plus one byte to expose trailing data, in chunks, so memory grows only
+    /// with bytes that exist. Whatever is malformed is left for <see cref="Parse"/> to name.
+    /// </summary>
+    public static byte[] ReadBounded(Stream stream)
+    {
+        var buffer = new MemoryStream();
+        if (Append(stream, buffer, 8) < 8)
+        {
+            return buffer.ToArray();
+        }
+
+        ulong n = BinaryPrimitives.ReadUInt64LittleEndian(buffer.GetBuffer().AsSpan(0, 8));
+        if (n > (ulong)Safetensors.MaxHeaderLength || Append(stream, buffer, (long)n) < (long)n)
+        {
+            return buffer.ToArray();
+        }
+
+        long dataEnd = DeclaredDataEnd(buffer.GetBuffer().AsSpan(8, (int)n));
+        long room = Array.MaxLength - buffer.Length - 1;
+        Append(stream, buffer, Math.Min(dataEnd, room) + 1);
+        return buffer.ToArray();
+    }
+
+    /// <summary>The largest <c>data_offsets</c> end in a header, or 0 when the header is not readable (Parse reports why).</summary>
+    private static long DeclaredDataEnd(ReadOnlySpan<byte> header)
+    {
+        long end = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(header);
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("data_offsets"u8) && reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+                {
+                    while (reader.Read() && reader.TokenType == JsonTokenType.Number)
+                    {
+                        if (reader.TryGetInt64(out long v))
+                        {
+                            end = Math.Max(end, v);
+                        }
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Malformed JSON: Parse names the problem.
+        }
+
+        return end;
+    }
+
+    /// <summary>Appends up to <paramref name="count"/> bytes, 1 MiB at a time; returns how many arrived before the end of the stream.</summary>
+    private static long Append(Stream stream, MemoryStream buffer, long count)
+    {
+        var chunk = new byte[(int)Math.Min(count, 1 << 20)];
+        long total = 0;
+        while (total < count)
+        {
+            int read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, count - total));
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Write(chunk, 0, read);
+            total += read;
+        }
+
+        return total;
+    }
+
     private static void ReadMetadata(JsonElement value, Dictionary<string, string> metadata)
     {
         if (value.ValueKind != JsonValueKind.Object)

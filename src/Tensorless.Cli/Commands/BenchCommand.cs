@@ -35,26 +35,18 @@ internal static class BenchCommand
         };
         solve.SetAction(parse =>
         {
-            try
+            var list = parse.GetValue(seeds)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out ulong v) ? v : throw new ArgumentException($"--seeds takes whole numbers separated by commas, got '{s}'."))
+                .ToArray();
+            if (list.Length == 0)
             {
-                var list = parse.GetValue(seeds)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(s => ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out ulong v) ? v : throw new ArgumentException($"--seeds takes whole numbers separated by commas, got '{s}'."))
-                    .ToArray();
-                if (list.Length == 0)
-                {
-                    throw new ArgumentException("--seeds needs at least one seed.");
-                }
+                throw new ArgumentException("--seeds needs at least one seed.");
+            }
 
-                int t = parse.GetValue(threads) ?? RunSetup.DefaultThreads;
-                string name = parse.GetValue(preset)!;
-                long budget = parse.GetValue(totalSteps) ?? Math.Max(Presets.Get(name).TotalSteps, RunSetup.DefaultTotalSteps);
-                return SolveHarness.Execute(name, list, t, budget, parse.GetValue(json), parse.InvocationConfiguration.Output);
-            }
-            catch (ArgumentException ex)
-            {
-                parse.InvocationConfiguration.Error.WriteLine(CliErrors.Describe(ex));
-                return 2;
-            }
+            int t = parse.GetValue(threads) ?? RunSetup.DefaultThreads;
+            string name = parse.GetValue(preset)!;
+            long budget = parse.GetValue(totalSteps) ?? Math.Max(Presets.Get(name).TotalSteps, RunSetup.DefaultTotalSteps);
+            return SolveHarness.Execute(name, list, t, budget, parse.GetValue(json), parse.InvocationConfiguration.Output);
         });
         return solve;
     }

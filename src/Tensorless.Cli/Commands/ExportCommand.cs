@@ -28,37 +28,28 @@ internal static class ExportCommand
         command.SetAction(parse =>
         {
             var stdout = parse.InvocationConfiguration.Output;
-            var stderr = parse.InvocationConfiguration.Error;
-            try
+            if (parse.GetValue(float32) && parse.GetValue(float64))
             {
-                if (parse.GetValue(float32) && parse.GetValue(float64))
-                {
-                    throw new ArgumentException("--float32 and --float64 exclude each other.");
-                }
+                throw new ArgumentException("--float32 and --float64 exclude each other.");
+            }
 
-                var options = new OnnxExportOptions
-                {
-                    Precision = parse.GetValue(float64) ? OnnxPrecision.Float64 : OnnxPrecision.Float32,
-                    Opset = parse.GetValue(opset),
-                };
-                string path = parse.GetRequiredValue(output);
-                var policy = OnnxExporter.ExportRun(parse.GetRequiredValue(run), path, options);
-                var network = policy.Network;
-                string type = options.Precision == OnnxPrecision.Float64 ? "float64" : "float32";
-                string outputs = network.IsDiscrete
-                    ? $"{OnnxNames.Action} int64 [batch, 1], {OnnxNames.Logits} {type} [batch, {network.HeadSize}]"
-                    : $"{OnnxNames.Action} {type} [batch, {network.ActionSize}], {OnnxNames.Mean} {type} [batch, {network.ActionSize}], {OnnxNames.LogStd} {type} [1, {network.ActionSize}]";
-                var c = CultureInfo.InvariantCulture;
-                stdout.WriteLine(string.Create(c, $"Wrote {path} ({new FileInfo(path).Length:N0} bytes): {policy.Algorithm.ToUpperInvariant()} on {policy.EnvId}, opset {options.Opset}, {type}."));
-                stdout.WriteLine(string.Create(c, $"  input   {OnnxNames.Observation} {type} [batch, {network.ObservationSize}]{(policy.Normalizer is null ? "" : " (raw; the normaliser is in the graph)")}"));
-                stdout.WriteLine($"  outputs {outputs}");
-                return 0;
-            }
-            catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
+            var options = new OnnxExportOptions
             {
-                stderr.WriteLine(CliErrors.Describe(ex));
-                return 2;
-            }
+                Precision = parse.GetValue(float64) ? OnnxPrecision.Float64 : OnnxPrecision.Float32,
+                Opset = parse.GetValue(opset),
+            };
+            string path = parse.GetRequiredValue(output);
+            var policy = OnnxExporter.ExportRun(parse.GetRequiredValue(run), path, options);
+            var network = policy.Network;
+            string type = options.Precision == OnnxPrecision.Float64 ? "float64" : "float32";
+            string outputs = network.IsDiscrete
+                ? $"{OnnxNames.Action} int64 [batch, 1], {OnnxNames.Logits} {type} [batch, {network.HeadSize}]"
+                : $"{OnnxNames.Action} {type} [batch, {network.ActionSize}], {OnnxNames.Mean} {type} [batch, {network.ActionSize}], {OnnxNames.LogStd} {type} [1, {network.ActionSize}]";
+            var c = CultureInfo.InvariantCulture;
+            stdout.WriteLine(string.Create(c, $"Wrote {path} ({new FileInfo(path).Length:N0} bytes): {policy.Algorithm.ToUpperInvariant()} on {policy.EnvId}, opset {options.Opset}, {type}."));
+            stdout.WriteLine(string.Create(c, $"  input   {OnnxNames.Observation} {type} [batch, {network.ObservationSize}]{(policy.Normalizer is null ? "" : " (raw; the normaliser is in the graph)")}"));
+            stdout.WriteLine($"  outputs {outputs}");
+            return 0;
         });
         return command;
     }

@@ -18,10 +18,10 @@ internal static class TrainCommand
         var algo = new Option<string?>("--algo") { Description = $"Algorithm: {string.Join(", ", AlgorithmRegistry.Names)} (default: the preset's, else {AlgorithmRegistry.Default.Name})." };
         var env = new Option<string?>("--env") { Description = "Env id, e.g. CartPole-v1 (default: the preset's, else CartPole-v1). See 'tensorless env list'." };
         var preset = new Option<string?>("--preset") { Description = $"Named settings: {string.Join(", ", Presets.Names)}." };
-        var seed = new Option<ulong?>("--seed") { Description = "Seed of weights, env resets and sampling (default 1)." };
+        var seed = new Option<ulong?>("--seed") { Description = "Seed of weights, env resets and sampling (default 1).", CustomParser = CliParsers.Seed };
         var totalSteps = new Option<long?>("--total-steps") { Description = "Env-step budget, summed over envs (default: the preset's, else 500000)." };
         var target = new Option<string?>("--target") { Description = "Stop once the last 100 training episodes average this return; 'none' trains the whole budget (default: the env's reward threshold)." };
-        var evalEpisodes = new Option<int>("--eval-episodes") { Description = "Episodes of the final deterministic evaluation; 0 skips it.", DefaultValueFactory = _ => 100 };
+        var evalEpisodes = new Option<int>("--eval-episodes") { Description = "Episodes of the final deterministic evaluation; 0 skips it.", DefaultValueFactory = _ => 100, CustomParser = CliParsers.Count };
         var set = new Option<string[]>("--set") { Description = "Override an option: key=value, e.g. --set learning_rate=3e-4 --set policy.hidden_sizes=[128,128]. Repeatable.", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string?>("--out") { Description = "Run directory (default runs/<algo>-<env>-seed<seed>)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this directory (to --total-steps)." };
@@ -36,40 +36,32 @@ internal static class TrainCommand
         {
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
-            try
+            string? targetText = parse.GetValue(target);
+            bool noTarget = string.Equals(targetText, "none", StringComparison.OrdinalIgnoreCase);
+            double? targetValue = null;
+            if (targetText is not null && !noTarget)
             {
-                string? targetText = parse.GetValue(target);
-                bool noTarget = string.Equals(targetText, "none", StringComparison.OrdinalIgnoreCase);
-                double? targetValue = null;
-                if (targetText is not null && !noTarget)
-                {
-                    targetValue = double.TryParse(targetText, NumberStyles.Float, CultureInfo.InvariantCulture, out double t)
-                        ? t
-                        : throw new ArgumentException($"--target takes a number or 'none', got '{targetText}'.");
-                }
+                targetValue = double.TryParse(targetText, NumberStyles.Float, CultureInfo.InvariantCulture, out double t)
+                    ? t
+                    : throw new ArgumentException($"--target takes a number or 'none', got '{targetText}'.");
+            }
 
-                var request = new RunRequest
-                {
-                    Algorithm = parse.GetValue(algo),
-                    EnvId = parse.GetValue(env),
-                    Preset = parse.GetValue(preset),
-                    Seed = parse.GetValue(seed),
-                    TotalSteps = parse.GetValue(totalSteps),
-                    Target = targetValue,
-                    NoTarget = noTarget,
-                    EvalEpisodes = parse.GetValue(evalEpisodes),
-                    Overrides = parse.GetValue(deterministic) ? [.. parse.GetValue(set) ?? [], DeterministicOverride(parse.GetValue(algo), parse.GetValue(preset), parse.GetValue(resume))] : parse.GetValue(set) ?? [],
-                    OutputDirectory = parse.GetValue(output),
-                    ResumeDirectory = parse.GetValue(resume),
-                    Threads = parse.GetValue(threads),
-                };
-                return TrainJob.Run(request, parse.GetValue(plain), stdout, stderr);
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidDataException or IOException or NotSupportedException)
+            var request = new RunRequest
             {
-                stderr.WriteLine(CliErrors.Describe(ex));
-                return 2;
-            }
+                Algorithm = parse.GetValue(algo),
+                EnvId = parse.GetValue(env),
+                Preset = parse.GetValue(preset),
+                Seed = parse.GetValue(seed),
+                TotalSteps = parse.GetValue(totalSteps),
+                Target = targetValue,
+                NoTarget = noTarget,
+                EvalEpisodes = parse.GetValue(evalEpisodes),
+                Overrides = parse.GetValue(deterministic) ? [.. parse.GetValue(set) ?? [], DeterministicOverride(parse.GetValue(algo), parse.GetValue(preset), parse.GetValue(resume))] : parse.GetValue(set) ?? [],
+                OutputDirectory = RunDirectory.Check(parse.GetValue(output), "--out"),
+                ResumeDirectory = parse.GetValue(resume),
+                Threads = parse.GetValue(threads),
+            };
+            return TrainJob.Run(request, parse.GetValue(plain), stdout, stderr);
         });
         return command;
     }

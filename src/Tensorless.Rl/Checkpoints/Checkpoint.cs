@@ -70,6 +70,7 @@ public static class Checkpoint
             throw new InvalidDataException($"{configPath}: cannot make env '{config.EnvId}' x {config.NumEnvs}: {e.Message}", e);
         }
 
+        CheckpointValidation.CheckSpaces(config, env.SingleObservationSpace, env.SingleActionSpace, configPath);
         if (!AlgorithmRegistry.TryGet(config.Algo, out var entry))
         {
             throw new InvalidDataException($"{configPath}: unknown algorithm '{config.Algo}' (known: {string.Join(", ", AlgorithmRegistry.Names)}).");
@@ -123,7 +124,7 @@ public static class Checkpoint
         CheckpointConfig config;
         try
         {
-            config = JsonSerializer.Deserialize<CheckpointConfig>(File.ReadAllBytes(configPath), CheckpointConfig.Json)
+            config = JsonSerializer.Deserialize<CheckpointConfig>(CheckpointValidation.ReadConfig(configPath, CheckpointValidation.MaxConfigBytes), CheckpointConfig.Json)
                 ?? throw new InvalidDataException($"{configPath}: the file holds null.");
         }
         catch (JsonException e)
@@ -149,6 +150,8 @@ public static class Checkpoint
         {
             throw new InvalidDataException($"{modelPath}: saved by {modelAlgo} on {modelEnv}, but {ConfigFileName} says {config.Algo} on {config.EnvId}.");
         }
+
+        CheckpointValidation.Check(config, model, configPath, modelPath);
 
         return (config, model);
     }
@@ -280,7 +283,7 @@ public static class Checkpoint
         for (int i = 0; i < words.Length; i++)
         {
             string w = words[i];
-            if (!w.StartsWith("0x", StringComparison.Ordinal) || !ulong.TryParse(w.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out result[i]))
+            if (w is null || !w.StartsWith("0x", StringComparison.Ordinal) || !ulong.TryParse(w.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out result[i]))
             {
                 throw new InvalidDataException($"{configPath}: training_state.rng[{i}] = '{w}' is not a 0x-prefixed 64-bit hex word.");
             }

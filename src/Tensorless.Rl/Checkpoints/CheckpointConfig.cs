@@ -27,6 +27,8 @@ internal sealed record CheckpointConfig
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter() },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // A hostile file's "options": null or "observation_space": null fails here, naming the field, not later as a NullReferenceException.
+        RespectNullableAnnotations = true,
     };
 
     /// <summary>Serializer of the options record: property names as in C#, enums as strings.</summary>

@@ -69,9 +69,7 @@ public sealed class TrainedPolicy : IActingPolicy
 
         var observationSpace = config.ObservationSpace.ToSpace($"{configPath}: observation_space");
         var actionSpace = config.ActionSpace.ToSpace($"{configPath}: action_space");
-        var policyOptions = config.Options["OnPolicy"] is JsonObject shared && shared["Policy"] is JsonObject node
-            ? PolicyOptionsFrom(node, configPath)
-            : throw new InvalidDataException($"{configPath}: 'options' has no 'OnPolicy.Policy' record.");
+        var policyOptions = CheckpointValidation.ReadPolicyOptions(config, configPath);
         ActorCriticPolicy policy;
         try
         {
@@ -134,16 +132,4 @@ public sealed class TrainedPolicy : IActingPolicy
         names.ToDictionary(name => name, name => file.TryGet(name, out var t)
             ? t.Data
             : throw new InvalidDataException($"the config says observations were normalised, but there is no '{name}' tensor."));
-
-    private static PolicyOptions PolicyOptionsFrom(JsonObject node, string configPath)
-    {
-        try
-        {
-            return node.Deserialize<PolicyOptions>(CheckpointConfig.OptionsJson) ?? throw new InvalidDataException($"{configPath}: 'options.OnPolicy.Policy' is null.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{configPath}: 'options.OnPolicy.Policy' is not a valid PolicyOptions: {e.Message}", e);
-        }
-    }
 }

@@ -8,6 +8,9 @@ public sealed record EvaluationOptions
     /// <summary>Number of episodes, at least 1. Default 10 (SB3's <c>n_eval_episodes</c>).</summary>
     public int Episodes { get; init; } = 10;
 
+    /// <summary>Upper bound of <see cref="Episodes"/>: the evaluator keeps every episode's return and length.</summary>
+    public const int MaxEpisodes = 1_000_000;
+
     /// <summary>Take the mode of the action distribution (true, SB3's default) or sample from it.</summary>
     public bool Deterministic { get; init; } = true;
 
@@ -28,6 +31,7 @@ public sealed record EvaluationOptions
     public void Validate()
     {
         OptionChecks.AtLeast(Episodes, 1, nameof(Episodes));
+        OptionChecks.AtMost(Episodes, MaxEpisodes, nameof(Episodes));
         if (MaxEpisodeSteps is int limit)
         {
             OptionChecks.AtLeast(limit, 1, nameof(MaxEpisodeSteps));

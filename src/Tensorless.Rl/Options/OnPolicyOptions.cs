@@ -17,6 +17,15 @@ public sealed record OnPolicyOptions
     /// <summary>Steps per environment per rollout, T (SB3 <c>n_steps</c>). Default 2048.</summary>
     public int NumSteps { get; init; } = 2048;
 
+    /// <summary>Upper bound of <see cref="NumEnvs"/>: every env holds its own state and observation rows.</summary>
+    public const int MaxNumEnvs = 65_536;
+
+    /// <summary>
+    /// Upper bound of <see cref="RolloutSize"/> (2^24 samples): the rollout buffer holds about a dozen numbers per
+    /// sample plus the observations, so a larger rollout would ask for tens of gigabytes.
+    /// </summary>
+    public const int MaxRolloutSize = 1 << 24;
+
     /// <summary>Samples per rollout, <c>NumEnvs * NumSteps</c>.</summary>
     public int RolloutSize => NumEnvs * NumSteps;
 
@@ -97,9 +106,10 @@ public sealed record OnPolicyOptions
     {
         OptionChecks.AtLeast(NumEnvs, 1, nameof(NumEnvs));
         OptionChecks.AtLeast(NumSteps, 1, nameof(NumSteps));
-        if ((long)NumEnvs * NumSteps > int.MaxValue)
+        OptionChecks.AtMost(NumEnvs, MaxNumEnvs, nameof(NumEnvs));
+        if ((long)NumEnvs * NumSteps > MaxRolloutSize)
         {
-            throw new ArgumentException($"NumEnvs * NumSteps must fit an int; got {(long)NumEnvs * NumSteps}.", nameof(NumSteps));
+            throw new ArgumentException($"NumEnvs * NumSteps (the rollout size) must be at most {MaxRolloutSize}; got {NumEnvs} * {NumSteps} = {(long)NumEnvs * NumSteps}.", nameof(NumSteps));
         }
 
         OptionChecks.UnitInterval(Gamma, nameof(Gamma));

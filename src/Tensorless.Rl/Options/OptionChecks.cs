@@ -13,6 +13,14 @@ internal static class OptionChecks
         }
     }
 
+    public static void AtMost(int value, int maximum, string name)
+    {
+        if (value > maximum)
+        {
+            throw new ArgumentException($"{name} must be at most {maximum}; got {value}.", name);
+        }
+    }
+
     public static void AtLeast(long value, long minimum, string name)
     {
         if (value < minimum)
@@ -76,9 +84,9 @@ internal static class OptionChecks
 
         foreach (int size in sizes)
         {
-            if (size < 1)
+            if (size < 1 || size > PolicyOptions.MaxHiddenSize)
             {
-                throw new ArgumentException($"{name} sizes must be at least 1; got [{string.Join(", ", sizes)}].", name);
+                throw new ArgumentException($"{name} sizes must lie in [1, {PolicyOptions.MaxHiddenSize}]; got [{string.Join(", ", sizes)}].", name);
             }
         }
     }

@@ -50,6 +50,15 @@ public sealed record PolicyOptions
     /// </summary>
     public double LogStdInit { get; init; }
 
+    /// <summary>Upper bound of a hidden layer's width.</summary>
+    public const int MaxHiddenSize = 65_536;
+
+    /// <summary>
+    /// Upper bound of the networks' parameter count (2^27, a gigabyte of doubles before gradients and optimizer
+    /// moments): checked before any weight is allocated, so a hostile config cannot exhaust memory or overflow a size.
+    /// </summary>
+    public const long MaxParameters = 1L << 27;
+
     /// <summary>The actor's hidden sizes after applying the defaults (the trunk when shared).</summary>
     public IReadOnlyList<int> EffectiveActorHiddenSizes => SharedTrunk ? HiddenSizes : ActorHiddenSizes ?? HiddenSizes;
 
@@ -78,7 +87,55 @@ public sealed record PolicyOptions
                 SharedTrunk && ActorHiddenSizes is not null ? "Policy.ActorHiddenSizes" : "Policy.CriticHiddenSizes");
         }
 
+        // The hidden-to-hidden weights alone (the observation and action sizes come later, in ParameterCount).
+        long hidden = HiddenWeights(EffectiveActorHiddenSizes) + (SharedTrunk ? 0 : HiddenWeights(EffectiveCriticHiddenSizes));
+        if (hidden > MaxParameters)
+        {
+            throw new ArgumentException($"Policy hidden sizes need {hidden} weights between hidden layers; the limit is {MaxParameters}.", "Policy.HiddenSizes");
+        }
+
         OptionChecks.Defined(Activation, "Policy.Activation");
         OptionChecks.Finite(LogStdInit, "Policy.LogStdInit");
+    }
+
+    /// <summary>
+    /// The number of scalar parameters the actor-critic built from these options has, computed without allocating:
+    /// weights and biases of every layer plus the Gaussian head's log-std. Valid options keep it far from overflow.
+    /// </summary>
+    /// <param name="observationSize">Flat observation size.</param>
+    /// <param name="headSize">Width of the actor's output (category count or Gaussian dimension).</param>
+    /// <param name="gaussian">Whether the head is Gaussian (adds <paramref name="headSize"/> log-std parameters).</param>
+    public long ParameterCount(int observationSize, int headSize, bool gaussian)
+    {
+        long count = gaussian ? headSize : 0;
+        if (SharedTrunk)
+        {
+            int width = HiddenSizes.Length > 0 ? HiddenSizes[^1] : observationSize;
+            return count + Dense([observationSize, .. HiddenSizes]) + Dense([width, headSize]) + Dense([width, 1]);
+        }
+
+        return count + Dense([observationSize, .. EffectiveActorHiddenSizes, headSize]) + Dense([observationSize, .. EffectiveCriticHiddenSizes, 1]);
+    }
+
+    private static long Dense(IReadOnlyList<int> sizes)
+    {
+        long count = 0;
+        for (int i = 1; i < sizes.Count; i++)
+        {
+            count += ((long)sizes[i - 1] + 1) * sizes[i];
+        }
+
+        return count;
+    }
+
+    private static long HiddenWeights(IReadOnlyList<int>? sizes)
+    {
+        long count = 0;
+        for (int i = 1; sizes is not null && i < sizes.Count; i++)
+        {
+            count += (long)sizes[i - 1] * sizes[i];
+        }
+
+        return count;
     }
 }

@@ -48,6 +48,11 @@ public sealed class ActorCriticPolicy : IModule
             Box b => (false, b.Size, b.Size),
             _ => throw new ArgumentException($"The policy supports Discrete and Box action spaces, got {actionSpace}.", nameof(actionSpace)),
         };
+        long parameterCount = options.ParameterCount(ObservationSize, HeadSize, !IsDiscrete);
+        if (parameterCount > PolicyOptions.MaxParameters)
+        {
+            throw new ArgumentException($"The policy would have {parameterCount} parameters for {ObservationSize} observations and {HeadSize} outputs; the limit is {PolicyOptions.MaxParameters}.", nameof(options));
+        }
 
         var activation = options.Activation;
         _activation = activation;

@@ -126,7 +126,9 @@ public sealed class CheckpointErrorTests : IDisposable
         config["env_id"] = "Acrobot-v1";
         File.WriteAllText(ConfigPath, config.ToJsonString());
         var acrobot = Assert.Throws<InvalidDataException>(() => Checkpoint.Resume(_dir));
-        Assert.Contains("'actor.0.weight' has shape [8, 4], expected [8, 6]", acrobot.Message);
+        // The config's spaces are checked against the rebuilt env before the weights are (issue 13: resume refuses what load refuses).
+        Assert.Contains("observation_space is Box", acrobot.Message);
+        Assert.Contains("but Acrobot-v1 has Box", acrobot.Message);
     }
 
     [Fact]
