@@ -33,7 +33,7 @@ internal static class SweepCommand
         var threads = new Option<int?>("--threads") { Description = "Threads of each member's gradient computation." };
         var output = new Option<string?>("--out") { Description = "Sweep directory (default sweeps/<name>)." };
         var band = new Option<string>("--band") { Description = "Band of the multi-seed charts: ci (95% bootstrap CI) or minmax.", DefaultValueFactory = _ => "ci" };
-        var command = new Command("sweep", "Train a grid (or random search) of configurations times seeds; writes a run directory per member, sweep.csv, sweep.json, curves.svg and report.html.")
+        var command = new Command("sweep", "Train a grid (or random search) of configurations times seeds; writes a run directory per member, sweep.csv, sweep.json, curves.svg, curves.png and report.html.")
         {
             grid, random, randomSeed, seeds, file, spec, resume, print, preset, algo, env, set, totalSteps, target, evalEpisodes, threads, output, band,
         };
@@ -69,6 +69,7 @@ internal static class SweepCommand
                     var other => throw new ArgumentException($"--band takes ci or minmax, got '{other}'."),
                 };
                 stdout.WriteLine($"Sweep {s.Name ?? Path.GetFileName(Path.GetFullPath(dir))}: {s.Configurations().Count} configuration(s) x {s.Seeds.Count} seed(s) = {members.Count} run(s), one after another, in {Path.GetFullPath(dir)}");
+                var png = new PngWriter(stderr);
                 using var stop = new StopSignal();
                 var observer = new SweepObserver
                 {
@@ -81,14 +82,16 @@ internal static class SweepCommand
                         if (r.Status != Rl.Runs.RunStatus.Interrupted)
                         {
                             RunReport.Write(m.Directory);
+                            png.Run(m.Directory);
                         }
                     },
                 };
                 var result = SweepRunner.Run(s, dir, observer, stop.Token);
                 string report = SweepReport.Write(dir, bandKind);
+                string pngText = png.Sweep(dir, bandKind) is null ? "" : ", curves.png";
                 stdout.WriteLine();
                 stdout.Write(result.Summary.ToText());
-                stdout.WriteLine($"Wrote {Path.Combine(dir, "sweep.csv")}, sweep.json, curves.svg, {Path.GetFileName(report)}.");
+                stdout.WriteLine($"Wrote {Path.Combine(dir, "sweep.csv")}, sweep.json, curves.svg{pngText}, {Path.GetFileName(report)}.");
                 if (result.Interrupted)
                 {
                     stdout.WriteLine($"Interrupted; continue with: tensorless sweep --resume {dir}");

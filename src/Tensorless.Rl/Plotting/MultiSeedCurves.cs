@@ -138,7 +138,17 @@ public static class MultiSeedCurves
     /// <param name="groups">Configurations with their seeds.</param>
     /// <param name="options">Title, band and grid; null uses the defaults.</param>
     /// <returns>The SVG document.</returns>
-    public static string WriteSvg(IReadOnlyList<CurveGroup> groups, MultiSeedChartOptions? options = null)
+    public static string WriteSvg(IReadOnlyList<CurveGroup> groups, MultiSeedChartOptions? options = null) =>
+        SvgChart.Write(Chart(groups, options));
+
+    /// <summary>
+    /// The chart every renderer draws (the SVG here, the PNG in Tensorless.Reports): per group its seeds faintly, the
+    /// band of <see cref="Aggregate"/>, and the mean with a legend entry; the statistics are computed once, here.
+    /// </summary>
+    /// <param name="groups">Configurations with their seeds.</param>
+    /// <param name="options">Title, band and grid; null uses the defaults.</param>
+    /// <returns>The chart, 900 x 420 pixels.</returns>
+    public static ChartSpec Chart(IReadOnlyList<CurveGroup> groups, MultiSeedChartOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(groups);
         options ??= new MultiSeedChartOptions();
@@ -170,7 +180,7 @@ public static class MultiSeedCurves
             BandKind.MinMax => ", band: min-max over seeds",
             _ => "",
         };
-        return SvgChart.Write(new ChartSpec
+        return new ChartSpec
         {
             Title = options.Title + bandText,
             YLabel = options.YLabel,
@@ -178,6 +188,6 @@ public static class MultiSeedCurves
             Height = 420,
             Bands = bands,
             Lines = [.. lines, .. means],
-        });
+        };
     }
 }

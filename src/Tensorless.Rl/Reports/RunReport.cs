@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Tensorless.Rl.Checkpoints;
+using Tensorless.Rl.Plotting;
 
 namespace Tensorless.Rl.Reports;
 
@@ -14,6 +15,35 @@ public static class RunReport
 {
     /// <summary>The report's file name.</summary>
     public const string FileName = "report.html";
+
+    /// <summary>The run's metrics file, one row per update.</summary>
+    public const string MetricsFileName = "metrics.csv";
+
+    /// <summary>
+    /// The run's return curve: the mean return of the last 100 episodes against env steps, read from metrics.csv by
+    /// <see cref="MetricsTable"/> (the report's first training chart; curve.png where Tensorless.Reports draws it).
+    /// </summary>
+    /// <param name="runDirectory">A run directory.</param>
+    /// <returns>The chart, or null when metrics.csv has no finite return yet.</returns>
+    public static ChartSpec? ReturnChart(string runDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(runDirectory);
+        var table = MetricsTable.Read(Path.Combine(runDirectory, MetricsFileName));
+        if (table.Column("env_steps") is not double[] x || table.Column("episode_return_mean") is not double[] y || !y.Any(double.IsFinite))
+        {
+            return null;
+        }
+
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory)));
+        return new ChartSpec
+        {
+            Title = $"{name}: episode return (mean of last 100)",
+            YLabel = "mean return of the last 100 episodes",
+            Width = 800,
+            Height = 420,
+            Lines = [new ChartLine(x, y, SvgChart.Palette[0], Label: "episode_return_mean")],
+        };
+    }
 
     /// <summary>Builds the report of <paramref name="runDirectory"/> and writes it there.</summary>
     /// <param name="runDirectory">A run directory.</param>
@@ -55,7 +85,7 @@ public static class RunReport
             body.Append("<h2>Agent</h2>").Append(gif);
         }
 
-        body.Append("<h2>Training curves</h2>").Append(HtmlReport.MetricChartsHtml(MetricsTable.Read(Path.Combine(runDirectory, "metrics.csv"))));
+        body.Append("<h2>Training curves</h2>").Append(HtmlReport.MetricChartsHtml(MetricsTable.Read(Path.Combine(runDirectory, MetricsFileName))));
         string curve = Path.Combine(runDirectory, "curve.svg");
         if (File.Exists(curve))
         {

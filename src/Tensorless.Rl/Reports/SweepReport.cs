@@ -27,8 +27,7 @@ public static class SweepReport
         var spec = SweepRunner.Load(sweepDirectory);
         var summary = SweepSummary.Compute(spec, sweepDirectory);
         var groups = Groups(summary, sweepDirectory);
-        var ranked = Ranked(summary, groups);
-        string chart = MultiSeedCurves.WriteSvg(ranked, new MultiSeedChartOptions { Title = $"{summary.Name}: mean return over seeds", Band = band });
+        string chart = SvgChart.Write(CurvesChart(summary, groups, band));
         AtomicFiles.WriteText(Path.Combine(sweepDirectory, "curves.svg"), chart);
 
         var c = CultureInfo.InvariantCulture;
@@ -108,6 +107,32 @@ public static class SweepReport
         }
 
         return groups;
+    }
+
+    /// <summary>
+    /// The combined multi-seed chart of a sweep directory (curves.svg, and curves.png where Tensorless.Reports draws
+    /// it): the best <see cref="MaxChartGroups"/> configurations, mean over seeds with a band, seeds faint.
+    /// </summary>
+    /// <param name="sweepDirectory">The sweep directory.</param>
+    /// <param name="band">Band kind.</param>
+    /// <returns>The chart.</returns>
+    /// <exception cref="ArgumentException">Not a sweep directory.</exception>
+    public static ChartSpec CurvesChart(string sweepDirectory, BandKind band = BandKind.BootstrapCi)
+    {
+        var summary = SweepSummary.Compute(SweepRunner.Load(sweepDirectory), sweepDirectory);
+        return CurvesChart(summary, Groups(summary, sweepDirectory), band);
+    }
+
+    /// <summary>The combined multi-seed chart of the given table and groups (see <see cref="CurvesChart(string, BandKind)"/>).</summary>
+    /// <param name="summary">The sweep table, which ranks the configurations.</param>
+    /// <param name="groups">Each configuration's seed curves (<see cref="Groups"/>).</param>
+    /// <param name="band">Band kind.</param>
+    /// <returns>The chart.</returns>
+    public static ChartSpec CurvesChart(SweepSummary summary, IReadOnlyList<CurveGroup> groups, BandKind band = BandKind.BootstrapCi)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(groups);
+        return MultiSeedCurves.Chart(Ranked(summary, groups), new MultiSeedChartOptions { Title = $"{summary.Name}: mean return over seeds", Band = band });
     }
 
     private static List<CurveGroup> Ranked(SweepSummary summary, IReadOnlyList<CurveGroup> groups)
