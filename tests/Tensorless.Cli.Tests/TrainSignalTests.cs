@@ -22,7 +22,7 @@ public sealed class TrainSignalTests : IDisposable
     }
 
     [Fact]
-    public void Train_Sigterm_SavesSummarisesAndExitsInterrupted()
+    public async Task Train_Sigterm_SavesSummarisesAndExitsInterrupted()
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
         {
@@ -35,7 +35,7 @@ public sealed class TrainSignalTests : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string a in (string[])[Path.Combine(AppContext.BaseDirectory, "Tensorless.Cli.dll"), "train", "--total-steps", "100000000", "--target", "none",
+        foreach (string a in (string[])[typeof(CommandLineApp).Assembly.Location, "train", "--total-steps", "100000000", "--target", "none",
                      "--eval-episodes", "1", "--threads", "1", "--out", _dir, "--plain"])
         {
             start.ArgumentList.Add(a);
@@ -48,20 +48,43 @@ public sealed class TrainSignalTests : IDisposable
         var clock = Stopwatch.StartNew();
         while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 3) && !process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(90))
         {
-            Thread.Sleep(50);
+            await Task.Delay(50);
         }
 
-        Assert.False(process.HasExited, $"the run ended before the signal: {stderr.Result}");
+        if (process.HasExited || clock.Elapsed >= TimeSpan.FromSeconds(90))
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            Assert.Fail($"the run ended before the signal: {await stderr}");
+        }
         using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
-            kill.WaitForExit();
+            await kill.WaitForExitAsync();
         }
 
-        Assert.True(process.WaitForExit(90_000), "the run did not stop after SIGTERM");
-        Assert.True(process.ExitCode == 130, $"exit code {process.ExitCode}; stderr: {stderr.Result}");
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
+        {
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            finally
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(); // never leave a 1e8-step run behind a failed test
+                }
+            }
+        }
+
+        string errors = await stderr;
+        Assert.True(process.ExitCode == 130, $"exit code {process.ExitCode}; stderr: {errors}");
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "summary.json")));
         Assert.Equal("interrupted", summary.RootElement.GetProperty("status").GetString());
-        Assert.Contains("--resume", stdout.Result);
+        Assert.Contains("--resume", await stdout);
         Assert.Equal(0, CommandLineApp.Run(["eval", "--run", _dir, "--episodes", "1"], new StringWriter(), new StringWriter()));
     }
 
