@@ -91,7 +91,7 @@ public sealed class TrainCommandTests : IDisposable
     public void Train_Resume_ContinuesFromTheSavedStepCount()
     {
         Assert.Equal(0, Run("train", "--total-steps", "512", "--eval-episodes", "0", "--out", _dir, "--plain").Code);
-        var (code, _, error) = Run("train", "--resume", _dir, "--total-steps", "1024", "--eval-episodes", "0", "--plain");
+        var (code, _, error) = Run("train", "--resume", _dir, "--total-steps", "1024", "--extend", "--eval-episodes", "0", "--plain");
         Assert.True(code == 0, error);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "summary.json")));
         Assert.Equal(1024, summary.RootElement.GetProperty("env_steps").GetInt64());

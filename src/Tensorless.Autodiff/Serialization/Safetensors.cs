@@ -116,6 +116,49 @@ public static class Safetensors
         }
     }
 
+    /// <summary>
+    /// Reads only the <c>__metadata__</c> map of the file at <paramref name="path"/> (the header, not the data; no checksum
+    /// is verified), e.g. to match a checkpoint id cheaply.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The header is not a valid safetensors header.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        Span<byte> prefix = stackalloc byte[8];
+        stream.ReadExactly(prefix);
+        ulong n = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (n > (ulong)Math.Min(MaxHeaderLength, stream.Length - 8))
+        {
+            throw new InvalidDataException($"{path}: Invalid safetensors file: the header length {n} goes beyond the file ({stream.Length} bytes).");
+        }
+
+        byte[] header = new byte[n];
+        stream.ReadExactly(header);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            using var doc = JsonDocument.Parse(header);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(MetadataKey, out var map) && map.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var item in map.EnumerateObject())
+                {
+                    if (item.Value.ValueKind == JsonValueKind.String)
+                    {
+                        metadata[item.Name] = item.Value.GetString()!;
+                    }
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: Invalid safetensors file: the header is not valid JSON ({e.Message}).", e);
+        }
+
+        return metadata;
+    }
+
     private static byte[] BuildHeader(List<SafetensorsTensor> sorted, IReadOnlyDictionary<string, string>? metadata)
     {
         using var buffer = new MemoryStream();

@@ -102,6 +102,16 @@ internal static class SafetensorsParser
             throw Fail($"the tensors cover {expected} bytes but the data region holds {data.Length} (trailing bytes)");
         }
 
+        // Per-tensor checksums (SafetensorsChecksums), verified before any value is decoded.
+        SafetensorsChecksums.CheckNames(metadata, entries.Select(e => e.Name).ToHashSet(StringComparer.Ordinal));
+        foreach (var e in entries)
+        {
+            if (metadata.TryGetValue(SafetensorsChecksums.KeyPrefix + e.Name, out string? checksum))
+            {
+                SafetensorsChecksums.Check(e.Name, checksum, data.Slice((int)e.Begin, (int)(e.End - e.Begin)));
+            }
+        }
+
         var tensors = new List<SafetensorsTensor>(entries.Count);
         foreach (var e in entries)
         {

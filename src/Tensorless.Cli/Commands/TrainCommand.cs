@@ -24,13 +24,15 @@ internal static class TrainCommand
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = "Episodes of the final deterministic evaluation; 0 skips it.", DefaultValueFactory = _ => 100, CustomParser = CliParsers.Count };
         var set = new Option<string[]>("--set") { Description = "Override an option: key=value, e.g. --set learning_rate=3e-4 --set policy.hidden_sizes=[128,128]. Repeatable.", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string?>("--out") { Description = "Run directory (default runs/<algo>-<env>-seed<seed>)." };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this directory (to --total-steps)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this directory, to the budget it was started with (bit-exact with an uninterrupted run)." };
+        var extend = new Option<bool>("--extend") { Description = "With --resume: train to a new --total-steps; the linear schedules are re-anchored to it, so the result matches no single straight run." };
+        var checkpointEvery = new Option<double?>("--checkpoint-every") { Description = "Seconds of wall time between periodic checkpoints (default 30); one is always saved at the end." };
         var threads = new Option<int?>("--threads") { Description = "Threads that share each gradient computation (default 2, or 1 on a one-core machine); a seed gives the same result for a given thread count." };
         var deterministic = new Option<bool>("--deterministic") { Description = "Same as --set deterministic=true, for algorithms that have the option (a3c: workers in a fixed order, so a seed repeats exactly); rejected for the others, whose runs always repeat." };
         var plain = new Option<bool>("--plain") { Description = "Print a progress line every 2 s instead of a live bar." };
         var command = new Command("train", "Train an actor-critic agent and write summary.json, metrics.csv/.jsonl, model.safetensors, config.json and curve.svg.")
         {
-            algo, env, preset, seed, totalSteps, target, evalEpisodes, set, output, resume, threads, deterministic, plain,
+            algo, env, preset, seed, totalSteps, target, evalEpisodes, set, output, resume, extend, checkpointEvery, threads, deterministic, plain,
         };
         command.SetAction(parse =>
         {
@@ -46,6 +48,14 @@ internal static class TrainCommand
                     : throw new ArgumentException($"--target takes a number or 'none', got '{targetText}'.");
             }
 
+            TimeSpan? interval = null;
+            if (parse.GetValue(checkpointEvery) is double seconds)
+            {
+                interval = double.IsFinite(seconds) && seconds > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2
+                    ? TimeSpan.FromSeconds(seconds)
+                    : throw new ArgumentException($"--checkpoint-every takes a positive number of seconds, got {seconds.ToString(CultureInfo.InvariantCulture)}.");
+            }
+
             var request = new RunRequest
             {
                 Algorithm = parse.GetValue(algo),
@@ -59,6 +69,8 @@ internal static class TrainCommand
                 Overrides = parse.GetValue(deterministic) ? [.. parse.GetValue(set) ?? [], DeterministicOverride(parse.GetValue(algo), parse.GetValue(preset), parse.GetValue(resume))] : parse.GetValue(set) ?? [],
                 OutputDirectory = RunDirectory.Check(parse.GetValue(output), "--out"),
                 ResumeDirectory = parse.GetValue(resume),
+                Extend = parse.GetValue(extend),
+                CheckpointInterval = interval,
                 Threads = parse.GetValue(threads),
             };
             return TrainJob.Run(request, parse.GetValue(plain), stdout, stderr);

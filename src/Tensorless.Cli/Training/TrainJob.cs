@@ -11,6 +11,18 @@ namespace Tensorless.Cli.Training;
 /// </summary>
 internal static class TrainJob
 {
+    /// <summary>Exit code of a run that trained to its end (solved or budget spent).</summary>
+    public const int SuccessExitCode = 0;
+
+    /// <summary>Exit code of a run whose loss or parameters became NaN or infinite.</summary>
+    public const int DivergedExitCode = 3;
+
+    /// <summary>
+    /// Exit code of a run stopped by Ctrl+C, SIGTERM or SIGHUP after saving, evaluating and summarising (128 + SIGINT, as
+    /// shells report an interrupted command), so a script can tell a finished run from one to resume.
+    /// </summary>
+    public const int InterruptedExitCode = 130;
+
     public static int Run(RunRequest request, bool plain, TextWriter stdout, TextWriter stderr)
     {
         using var run = TrainingRun.Prepare(request);
@@ -25,15 +37,27 @@ internal static class TrainJob
         using var stop = new StopSignal();
         var progressLine = new ConsoleProgress(stdout, live: !plain && ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected, setup.Target);
         var result = run.Train([progressLine], stop.Token);
+        if (result.Warning is not null)
+        {
+            stderr.WriteLine($"warning: {result.Warning}");
+        }
+
         if (result.Status == RunStatus.Diverged)
         {
             stderr.WriteLine($"error: {result.Error}");
-            return 3;
+            return DivergedExitCode;
         }
 
         PrintResult(stdout, result.Progress, result.Evaluation, outDir);
         stdout.WriteLine($"Report: {Tensorless.Rl.Reports.RunReport.Write(outDir)}");
-        return 0;
+
+        if (result.Status == RunStatus.Interrupted)
+        {
+            stdout.WriteLine($"Interrupted; the run is saved. Continue it with: tensorless train --resume {outDir}");
+            return InterruptedExitCode;
+        }
+
+        return SuccessExitCode;
     }
 
     private static void PrintResult(TextWriter stdout, TrainingProgress p, EvaluationResult? eval, string outDir)

@@ -29,23 +29,90 @@ public static class Checkpoint
 
     /// <summary>
     /// Writes the checkpoint into <paramref name="directory"/> (created if needed). Both files are written in full to
-    /// temporary files and flushed before either replaces its predecessor, so a failed save leaves the previous checkpoint.
+    /// temporary files and flushed before either replaces its predecessor, so a failed save leaves the previous checkpoint;
+    /// a crash between the two renames (the model first, then the config) leaves the new model beside the new config's
+    /// complete temporary file, which <see cref="Resume"/>, <see cref="TrainedPolicy.Load"/> and the next save pick up, so the
+    /// folder always holds one loadable checkpoint once one was written. Every tensor's SHA-256 goes into the model's
+    /// metadata (<see cref="SafetensorsChecksums"/>) and is verified on load.
     /// </summary>
     /// <exception cref="IOException">A file could not be written; the previous files are unchanged.</exception>
-    public static void Save(IOnPolicyAlgorithm agent, string directory)
+    public static void Save(IOnPolicyAlgorithm agent, string directory) => SaveInSteps(agent, directory, step: null);
+
+    /// <summary><see cref="Save"/> with the crash-test seam of <see cref="AtomicFiles.WriteAll"/>.</summary>
+    internal static void SaveInSteps(IOnPolicyAlgorithm agent, string directory, Action<string>? step)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory.CreateDirectory(directory);
+        // Finish a save torn by a crash first, so the complete config temporary is not overwritten before it is used.
+        Recover(directory);
         string id = Guid.NewGuid().ToString("N");
         var tensors = CheckpointTensors.Collect(agent);
-        var metadata = new Dictionary<string, string> { ["format"] = CheckpointConfig.FormatName, [IdMetadataKey] = id, ["algo"] = agent.Algorithm, ["env_id"] = agent.EnvId };
+        var metadata = SafetensorsChecksums.With(tensors, new Dictionary<string, string> { ["format"] = CheckpointConfig.FormatName, [IdMetadataKey] = id, ["algo"] = agent.Algorithm, ["env_id"] = agent.EnvId });
         byte[] config = JsonSerializer.SerializeToUtf8Bytes(BuildConfig(agent, id), CheckpointConfig.Json);
+        // The model is renamed first: the config's temporary then outlives a crash between the renames (see Recover).
         AtomicFiles.WriteAll(directory,
         [
             (ModelFileName, stream => Safetensors.Write(stream, tensors, metadata)),
             (ConfigFileName, stream => stream.Write(config)),
-        ]);
+        ], step);
+    }
+
+    /// <summary>
+    /// Completes a save that a crash tore between its two renames: when model.safetensors's checkpoint id differs from
+    /// config.json's and the config's temporary file (<c>.config.json.tmp</c>) carries the model's id, the temporary is
+    /// renamed into place. Does nothing to a consistent folder. Called by every save, and by a training run before it resumes.
+    /// </summary>
+    internal static void Recover(string directory)
+    {
+        if (TornConfig(directory) is not null)
+        {
+            File.Move(AtomicFiles.TempPath(directory, ConfigFileName), Path.Combine(directory, ConfigFileName), overwrite: true);
+            DirectorySync.Flush(directory);
+        }
+    }
+
+    /// <summary>
+    /// The config of a torn save (the model renamed, the config not yet): <c>.config.json.tmp</c> parsed, when it carries
+    /// the model's checkpoint id and config.json does not; null otherwise.
+    /// </summary>
+    private static CheckpointConfig? TornConfig(string directory)
+    {
+        string modelPath = Path.Combine(directory, ModelFileName);
+        string tempPath = AtomicFiles.TempPath(directory, ConfigFileName);
+        if (!File.Exists(modelPath) || !File.Exists(tempPath))
+        {
+            return null;
+        }
+
+        try
+        {
+            Safetensors.ReadMetadata(modelPath).TryGetValue(IdMetadataKey, out string? modelId);
+            var temp = JsonSerializer.Deserialize<CheckpointConfig>(File.ReadAllBytes(tempPath), CheckpointConfig.Json);
+            string configPath = Path.Combine(directory, ConfigFileName);
+            string? currentId = File.Exists(configPath) ? ConfigId(configPath) : null;
+            return modelId is not null && temp?.CheckpointId == modelId && currentId != modelId ? temp : null;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or JsonException or UnauthorizedAccessException)
+        {
+            // A partial or unreadable temporary is a save that never reached its renames: nothing to finish.
+            return null;
+        }
+    }
+
+    private static string? ConfigId(string configPath)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(configPath));
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("checkpoint_id", out var id) && id.ValueKind == JsonValueKind.String
+                ? id.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -139,6 +206,12 @@ public static class Checkpoint
 
         var model = Safetensors.Load(modelPath);
         model.Metadata.TryGetValue(IdMetadataKey, out string? modelId);
+        if (modelId != config.CheckpointId && TornConfig(directory) is { } rolledForward)
+        {
+            // A save torn between its renames: the new model's config is complete in its temporary file (see Save).
+            config = rolledForward;
+        }
+
         if (modelId != config.CheckpointId)
         {
             throw new InvalidDataException($"{modelPath}: checkpoint id '{modelId}' differs from {ConfigFileName}'s '{config.CheckpointId}'; the two files come from different saves.");
@@ -212,6 +285,7 @@ public static class Checkpoint
         var progress = learner.Progress;
         progress.EnvSteps = config.Progress.EnvSteps;
         progress.Updates = config.Progress.Updates;
+        progress.TotalSteps = config.Progress.TotalSteps ?? 0;
         progress.RolloutSeconds = config.Progress.RolloutSeconds;
         progress.WallSeconds = config.Progress.WallSeconds;
         learner.RestoreWallSeconds(config.Progress.WallSeconds);
@@ -246,6 +320,7 @@ public static class Checkpoint
             {
                 EnvSteps = progress.EnvSteps,
                 Updates = progress.Updates,
+                TotalSteps = progress.TotalSteps > 0 ? progress.TotalSteps : null,
                 Episodes = episodes.EpisodeCount,
                 MeanReturn = episodes.MeanReturn,
                 WallSeconds = progress.WallSeconds,

@@ -124,6 +124,9 @@ internal sealed record ProgressJson
 
     public required int Updates { get; init; }
 
+    /// <summary>The env-step budget of the run (its last <c>Learn</c> call), which a resume keeps; null in older files.</summary>
+    public long? TotalSteps { get; init; }
+
     public long Episodes { get; init; }
 
     public double MeanReturn { get; init; }

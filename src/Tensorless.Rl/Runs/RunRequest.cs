@@ -39,6 +39,12 @@ public sealed record RunRequest
     /// <summary>A run directory to resume from, or null.</summary>
     public string? ResumeDirectory { get; init; }
 
+    /// <summary>
+    /// With <see cref="ResumeDirectory"/>: train to <see cref="TotalSteps"/> although it differs from the saved budget, with
+    /// the schedules re-anchored to it (not bit-exact with any single run). Without it a resume keeps its saved budget.
+    /// </summary>
+    public bool Extend { get; init; }
+
     /// <summary>Threads for the gradient computation; null takes <see cref="RunSetup.DefaultThreads"/>.</summary>
     public int? Threads { get; init; }
 

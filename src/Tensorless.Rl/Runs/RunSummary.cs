@@ -19,7 +19,7 @@ internal static class RunSummary
         _ => "diverged",
     };
 
-    public static void Write(string directory, RunStatus runStatus, RunSetup setup, TrainingProgress progress, EvaluationResult? evaluation, string? error = null)
+    public static void Write(string directory, RunStatus runStatus, RunSetup setup, TrainingProgress progress, EvaluationResult? evaluation, string? error = null, string? warning = null)
     {
         Directory.CreateDirectory(directory);
         string status = StatusName(runStatus);
@@ -31,11 +31,11 @@ internal static class RunSummary
         int threads = setup.Threads;
         bool reproducible = setup.Options.Reproducible;
         double? target = setup.Target;
-        AtomicFiles.WriteAll(directory, [(FileName, stream => WriteJson(stream, status, algo, envId, preset, seed, numEnvs, threads, reproducible, progress, target, evaluation, error))]);
+        AtomicFiles.WriteAll(directory, [(FileName, stream => WriteJson(stream, status, algo, envId, preset, seed, numEnvs, threads, reproducible, progress, target, evaluation, error, warning))]);
     }
 
     private static void WriteJson(Stream stream, string status, string algo, string envId, string? preset, ulong seed, int numEnvs, int threads, bool reproducible,
-        TrainingProgress progress, double? target, EvaluationResult? evaluation, string? error)
+        TrainingProgress progress, double? target, EvaluationResult? evaluation, string? error, string? warning)
     {
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
@@ -66,6 +66,7 @@ internal static class RunSummary
             WriteOrNull(json, "solved_at_env_steps", progress.SolvedAtEnvSteps);
             WriteOrNull(json, "solved_at_seconds", progress.SolvedAtSeconds);
             WriteOrNull(json, "error", error);
+            WriteOrNull(json, "warning", warning);
             json.WriteString("dotnet", Environment.Version.ToString());
             json.WriteEndObject();
         }

@@ -23,13 +23,15 @@ public sealed class TrainingRun : IDisposable
     public const ulong EvaluationSeedOffset = 1_000_003;
 
     private readonly TimeSpan _checkpointInterval;
+    private readonly RunLock _lock;
 
-    private TrainingRun(RunSetup setup, IOnPolicyAlgorithm agent, bool resumed, TimeSpan checkpointInterval)
+    private TrainingRun(RunSetup setup, IOnPolicyAlgorithm agent, bool resumed, TimeSpan checkpointInterval, RunLock runLock)
     {
         Setup = setup;
         Agent = agent;
         Resumed = resumed;
         _checkpointInterval = checkpointInterval;
+        _lock = runLock;
     }
 
     /// <summary>The resolved algorithm, env, options, budget, target and directory.</summary>
@@ -43,12 +45,22 @@ public sealed class TrainingRun : IDisposable
 
     /// <summary>
     /// Resolves <paramref name="request"/> and builds the agent, or, with <see cref="RunRequest.ResumeDirectory"/>, loads
-    /// the saved run to continue it exactly. Nothing is trained or written yet.
+    /// the saved run to continue it exactly. The run directory is locked (<c>.lock</c>, held until <see cref="Dispose"/>), so
+    /// a second run on the same folder is refused; nothing else is trained or written yet.
     /// </summary>
+    /// <remarks>
+    /// A resumed run keeps the budget it was saved with (config.json's <c>progress.total_steps</c>) and so the schedules it
+    /// was started with: it ends with the same bits as one uninterrupted run of that budget (same thread count). A different
+    /// <see cref="RunRequest.TotalSteps"/> is refused unless <see cref="RunRequest.Extend"/> is set; then the budget becomes
+    /// the new one and the linear schedules are re-anchored to it from where the run stands, which matches no single straight
+    /// run (with constant schedules it matches a straight run of the new budget). A checkpoint that predates saved budgets
+    /// takes <see cref="RunRequest.TotalSteps"/> (or the default) as before.
+    /// </remarks>
     /// <param name="request">What to run.</param>
-    /// <returns>The prepared run; dispose it to stop its threads.</returns>
+    /// <returns>The prepared run; dispose it to stop its threads and release the folder.</returns>
     /// <exception cref="ArgumentException">An option, preset, algorithm, env id or override is invalid; the message names it.</exception>
     /// <exception cref="InvalidDataException">The run to resume is missing, corrupt or inconsistent.</exception>
+    /// <exception cref="IOException">Another run holds the run directory, or it cannot be created.</exception>
     public static TrainingRun Prepare(RunRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -60,8 +72,22 @@ public sealed class TrainingRun : IDisposable
 
         if (request.ResumeDirectory is not string resumeDir)
         {
+            if (request.Extend)
+            {
+                throw new ArgumentException("--extend changes the budget of a resumed run; it needs --resume.");
+            }
+
             var setup = RunSetup.Resolve(request);
-            return new TrainingRun(setup, setup.CreateAgent(), resumed: false, interval);
+            var freshLock = RunLock.Acquire(setup.OutputDirectory);
+            try
+            {
+                return new TrainingRun(setup, setup.CreateAgent(), resumed: false, interval, freshLock);
+            }
+            catch
+            {
+                freshLock.Dispose();
+                throw;
+            }
         }
 
         if (request.Overrides.Count > 0 || request.Preset is not null || request.Algorithm is not null || request.EnvId is not null || request.Seed is not null || request.Threads is not null)
@@ -74,24 +100,67 @@ public sealed class TrainingRun : IDisposable
             throw new ArgumentException($"--total-steps must be positive, got {steps}.");
         }
 
+        if (request.Extend && request.TotalSteps is null)
+        {
+            throw new ArgumentException("--extend needs --total-steps: the new budget of the resumed run.");
+        }
+
         if (request.EvalEpisodes < 0)
         {
             throw new ArgumentException($"--eval-episodes must be 0 or more, got {request.EvalEpisodes}.");
         }
 
-        var agent = Checkpoint.Resume(resumeDir);
-        var spec = Gym.Spec(agent.EnvId);
-        double? target = request.NoTarget ? null : request.Target ?? spec.RewardThreshold;
-        var resumed = new RunSetup(
-            AlgorithmRegistry.Get(agent.Algorithm),
-            agent.EnvId,
-            null,
-            agent.Options,
-            request.TotalSteps ?? RunSetup.DefaultTotalSteps,
-            target,
-            request.EvalEpisodes,
-            request.OutputDirectory ?? resumeDir);
-        return new TrainingRun(resumed, agent, resumed: true, interval);
+        string outDir = request.OutputDirectory ?? resumeDir;
+        var runLock = RunLock.Acquire(outDir);
+        IOnPolicyAlgorithm? agent = null;
+        try
+        {
+            if (string.Equals(Path.GetFullPath(outDir), Path.GetFullPath(resumeDir), StringComparison.Ordinal))
+            {
+                // This run owns the folder now: finish a save a crash tore, before anything is appended to it.
+                Checkpoint.Recover(resumeDir);
+            }
+
+            agent = Checkpoint.Resume(resumeDir);
+            var spec = Gym.Spec(agent.EnvId);
+            double? target = request.NoTarget ? null : request.Target ?? spec.RewardThreshold;
+            var resumed = new RunSetup(
+                AlgorithmRegistry.Get(agent.Algorithm),
+                agent.EnvId,
+                null,
+                agent.Options,
+                ResumedBudget(request, agent.Learner.Progress.TotalSteps),
+                target,
+                request.EvalEpisodes,
+                outDir);
+            return new TrainingRun(resumed, agent, resumed: true, interval, runLock);
+        }
+        catch
+        {
+            agent?.Dispose();
+            runLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The budget of a resumed run: the saved one, unless <see cref="RunRequest.Extend"/> names another.</summary>
+    private static long ResumedBudget(RunRequest request, long saved)
+    {
+        if (saved <= 0)
+        {
+            return request.TotalSteps ?? RunSetup.DefaultTotalSteps;
+        }
+
+        if (request.TotalSteps is not long asked || asked == saved)
+        {
+            return saved;
+        }
+
+        return request.Extend
+            ? asked
+            : throw new ArgumentException(
+                $"--total-steps {asked} differs from the resumed run's budget of {saved} steps. A resume keeps its budget (and so its learning-rate and clip schedules) to end with the same bits as one uninterrupted run; " +
+                "add --extend to train to the new budget (schedules re-anchored from here, not bit-exact with any single run).");
     }
 
     /// <summary>Prepares and trains in one call (<see cref="Prepare"/>, then <see cref="Train"/>).</summary>
@@ -107,7 +176,9 @@ public sealed class TrainingRun : IDisposable
     /// <summary>
     /// Trains to the budget or the target (or until a callback or <paramref name="cancellation"/> stops it), then saves,
     /// evaluates and summarises into the run directory. A diverged run (a NaN loss or parameter) ends with
-    /// <see cref="RunStatus.Diverged"/>: its summary is written and its last periodic checkpoint stays intact.
+    /// <see cref="RunStatus.Diverged"/>: its summary is written, its error says whether a checkpoint from before it is in the
+    /// folder, and no checkpoint of the diverged state is saved. A resumed run first cuts metrics.csv and metrics.jsonl back
+    /// to the checkpoint's update, so rows written after it by a crashed run do not appear twice.
     /// </summary>
     /// <param name="callbacks">Extra callbacks, run after the metrics files and before the checkpoint.</param>
     /// <param name="cancellation">Stops training after the current update; the run still saves, evaluates and summarises.</param>
@@ -118,8 +189,14 @@ public sealed class TrainingRun : IDisposable
         string outDir = setup.OutputDirectory;
         Directory.CreateDirectory(outDir);
         var learner = Agent.Learner;
+        if (Resumed)
+        {
+            MetricsFileCallback.TrimToUpdate(outDir, learner.Progress.Updates);
+        }
+
         using var metrics = new MetricsFileCallback(outDir, append: Resumed);
         var cancel = new CancellationCallback(cancellation);
+        var explosion = new ExplosionWatch();
         var all = new List<ITrainingCallback>();
         if (setup.Target is double target)
         {
@@ -127,6 +204,7 @@ public sealed class TrainingRun : IDisposable
         }
 
         all.Add(metrics);
+        all.Add(explosion);
         all.AddRange(callbacks ?? []);
         all.Add(new PeriodicCheckpoint(Agent, outDir, _checkpointInterval));
         all.Add(cancel);
@@ -138,8 +216,9 @@ public sealed class TrainingRun : IDisposable
         }
         catch (TrainingDivergedException ex)
         {
-            RunSummary.Write(outDir, RunStatus.Diverged, setup, learner.Progress, null, ex.Message);
-            return new RunResult(RunStatus.Diverged, learner.Progress, null, outDir, ex.Message);
+            string error = $"{ex.Message} {CheckpointNote(outDir)}";
+            RunSummary.Write(outDir, RunStatus.Diverged, setup, learner.Progress, null, error, explosion.Warning);
+            return new RunResult(RunStatus.Diverged, learner.Progress, null, outDir, error) { Warning = explosion.Warning };
         }
 
         Checkpoint.Save(Agent, outDir);
@@ -159,12 +238,30 @@ public sealed class TrainingRun : IDisposable
         }
 
         var status = cancel.Stopped ? RunStatus.Interrupted : progress.SolvedAtEnvSteps is not null ? RunStatus.Solved : RunStatus.BudgetExhausted;
-        RunSummary.Write(outDir, status, setup, progress, evaluation);
-        return new RunResult(status, progress, evaluation, outDir, null);
+        RunSummary.Write(outDir, status, setup, progress, evaluation, null, explosion.Warning);
+        return new RunResult(status, progress, evaluation, outDir, null) { Warning = explosion.Warning };
     }
 
-    /// <summary>Stops the agent's update threads.</summary>
-    public void Dispose() => Agent.Dispose();
+    /// <summary>Stops the agent's update threads and releases the run directory's lock.</summary>
+    public void Dispose()
+    {
+        Agent.Dispose();
+        _lock.Dispose();
+    }
+
+    /// <summary>What a diverged run leaves to resume from: the checkpoint in the folder, if one loads, else nothing.</summary>
+    private static string CheckpointNote(string outDir)
+    {
+        try
+        {
+            var (config, _) = Checkpoint.Read(outDir);
+            return $"The checkpoint in {outDir}, saved at update {config.Progress.Updates} before the divergence, is intact; --resume continues from it.";
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        {
+            return "No checkpoint was written before it, so there is nothing to resume.";
+        }
+    }
 
     /// <summary>Turns a cancellation token into a stop after the current update.</summary>
     private sealed class CancellationCallback(CancellationToken token) : ITrainingCallback

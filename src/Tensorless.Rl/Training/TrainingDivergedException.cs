@@ -5,7 +5,7 @@ public sealed class TrainingDivergedException : Exception
 {
     /// <summary>Creates the exception for <paramref name="update"/>.</summary>
     public TrainingDivergedException(int update, string what)
-        : base($"Training diverged at update {update}: {what} is not finite. The last checkpoint written before it is intact; " +
+        : base($"Training diverged at update {update}: {what} is not finite; " +
                "try a lower learning rate, gradient clipping (max_grad_norm) or observation normalisation.")
     {
         Update = update;

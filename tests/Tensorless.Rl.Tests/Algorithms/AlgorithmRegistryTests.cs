@@ -96,7 +96,7 @@ public sealed class AlgorithmRegistryTests : IDisposable
             first.Save(_dir);
         }
 
-        using var run = TrainingRun.Prepare(new RunRequest { ResumeDirectory = _dir, TotalSteps = 640, EvalEpisodes = 2, NoTarget = true });
+        using var run = TrainingRun.Prepare(new RunRequest { ResumeDirectory = _dir, TotalSteps = 640, Extend = true, EvalEpisodes = 2, NoTarget = true });
         Assert.True(run.Resumed);
         Assert.Equal("tiny-pg", run.Setup.Algorithm.Name);
         var result = run.Train();

@@ -94,7 +94,9 @@ public sealed class CheckpointErrorTests : IDisposable
         var tensors = file.Tensors.Where(t => t.Name != "actor.0.bias" && t.Name != "critic.0.weight").ToList();
         tensors.Add(new SafetensorsTensor("critic.0.weight", [4, 8], new double[32]));
         tensors.Add(new SafetensorsTensor("surprise", [1], [1.0]));
-        Safetensors.Save(ModelPath, tensors, file.Metadata);
+        // Checksums recomputed, as a deliberate edit would: the structural problems are what is left to report.
+        var metadata = file.Metadata.Where(kv => !kv.Key.StartsWith(SafetensorsChecksums.KeyPrefix, StringComparison.Ordinal)).ToDictionary();
+        Safetensors.Save(ModelPath, tensors, SafetensorsChecksums.With(tensors, metadata));
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Resume(_dir));
         Assert.Contains(Checkpoint.ModelFileName, e.Message);
         Assert.Contains("missing tensor 'actor.0.bias'", e.Message);

@@ -60,7 +60,7 @@ public sealed class ReadmeTourTests : IDisposable
             Preset = "ppo-cartpole", Seed = 3, Overrides = ["learning_rate=3e-4", "policy.hidden_sizes=[128,128]"],
             OutputDirectory = _dir, TotalSteps = 512, EvalEpisodes = 2,
         });
-        var resumed = TrainingRun.Run(new RunRequest { ResumeDirectory = _dir, TotalSteps = 1_024, EvalEpisodes = 2 });
+        var resumed = TrainingRun.Run(new RunRequest { ResumeDirectory = _dir, TotalSteps = 1_024, Extend = true, EvalEpisodes = 2 });
         // --- end ---
 
         Assert.Equal(RunStatus.BudgetExhausted, result.Status);

@@ -42,13 +42,13 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Equal(
             ["status", "algo", "env", "preset", "seed", "num_envs", "threads", "reproducible", "env_steps", "updates", "wall_seconds", "rollout_seconds", "update_seconds",
              "steps_per_second", "train_episodes", "train_mean_return_last100", "target_return", "eval_mean_return", "eval_std_return", "eval_min_return",
-             "eval_max_return", "eval_success_rate", "eval_episodes", "solved_at_env_steps", "solved_at_seconds", "error", "dotnet"],
+             "eval_max_return", "eval_success_rate", "eval_episodes", "solved_at_env_steps", "solved_at_seconds", "error", "warning", "dotnet"],
             keys);
         Assert.Equal("budget_exhausted", summary.RootElement.GetProperty("status").GetString());
         Assert.Equal("ppo", summary.RootElement.GetProperty("algo").GetString());
         string config = File.ReadAllText(Path.Combine(_dir, "config.json"));
         Assert.Contains("\"NumEpochs\": 2", config);
-        Assert.DoesNotContain(Directory.GetFiles(_dir), f => Path.GetFileName(f).StartsWith('.'));
+        Assert.DoesNotContain(Directory.GetFiles(_dir), f => Path.GetFileName(f).StartsWith('.') && Path.GetFileName(f) != ".lock");
     }
 
     [Fact]
@@ -89,6 +89,8 @@ public sealed class TrainingRunTests : IDisposable
 
         Assert.Equal(RunStatus.Diverged, result.Status);
         Assert.Contains("update 1", result.Error);
+        Assert.Contains("No checkpoint was written before it", result.Error);
+        Assert.DoesNotContain("intact", result.Error);
         Assert.Contains("\"diverged\"", File.ReadAllText(Path.Combine(_dir, "summary.json")));
         Assert.False(File.Exists(Path.Combine(_dir, "model.safetensors")));
     }
