@@ -29,10 +29,11 @@ internal static class TrainCommand
         var checkpointEvery = new Option<double?>("--checkpoint-every") { Description = "Seconds of wall time between periodic checkpoints (default 30); one is always saved at the end." };
         var threads = new Option<int?>("--threads") { Description = "Threads that share each gradient computation (default 2, or 1 on a one-core machine); a seed gives the same result for a given thread count." };
         var deterministic = new Option<bool>("--deterministic") { Description = "Same as --set deterministic=true, for algorithms that have the option (a3c: workers in a fixed order, so a seed repeats exactly); rejected for the others, whose runs always repeat." };
+        var distributed = new Option<bool>("--distributed") { Description = "Data-parallel over MPI: run under 'mpirun -np R'; each rank collects its own envs (seed stream per rank), gradients are averaged every step, rank 0 writes the run directory. --total-steps is shared out over the ranks." };
         var plain = new Option<bool>("--plain") { Description = "Print a progress line every 2 s instead of a live bar." };
         var command = new Command("train", "Train an actor-critic agent and write summary.json, metrics.csv/.jsonl, model.safetensors, config.json and curve.svg.")
         {
-            algo, env, preset, seed, totalSteps, target, evalEpisodes, set, output, resume, extend, checkpointEvery, threads, deterministic, plain,
+            algo, env, preset, seed, totalSteps, target, evalEpisodes, set, output, resume, extend, checkpointEvery, threads, deterministic, distributed, plain,
         };
         command.SetAction(parse =>
         {
@@ -73,7 +74,9 @@ internal static class TrainCommand
                 CheckpointInterval = interval,
                 Threads = parse.GetValue(threads),
             };
-            return TrainJob.Run(request, parse.GetValue(plain), stdout, stderr);
+            return parse.GetValue(distributed)
+                ? DistributedTrainJob.Run(request, parse.GetValue(plain), stdout, stderr)
+                : TrainJob.Run(request, parse.GetValue(plain), stdout, stderr);
         });
         return command;
     }

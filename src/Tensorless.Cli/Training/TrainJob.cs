@@ -23,9 +23,10 @@ internal static class TrainJob
     /// </summary>
     public const int InterruptedExitCode = 130;
 
-    public static int Run(RunRequest request, bool plain, TextWriter stdout, TextWriter stderr)
+    public static int Run(RunRequest request, bool plain, TextWriter stdout, TextWriter stderr, Action<TrainingRun>? beforeTraining = null)
     {
         using var run = TrainingRun.Prepare(request);
+        beforeTraining?.Invoke(run);
         var setup = run.Setup;
         var learner = run.Agent.Learner;
         string outDir = setup.OutputDirectory;

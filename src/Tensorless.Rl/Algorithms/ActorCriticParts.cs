@@ -27,6 +27,7 @@ internal sealed class ActorCriticParts
         }
 
         Runner = new DataParallelRunner(policy, options.Threads);
+        Learner.AttachRunner(Runner);
         PolicyParameters = separateValue ? [.. policy.ActorParameters] : [.. policy.Parameters];
         Optimizer = OptimizerFactory.Create(options, PolicyParameters, options.LearningRate);
         if (separateValue)

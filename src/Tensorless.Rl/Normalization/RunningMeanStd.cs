@@ -116,6 +116,23 @@ public sealed class RunningMeanStd : IStatefulStatistics
         Count = total;
     }
 
+    /// <summary>Replaces the moments (data-parallel training sets the moments merged over its ranks, issue 14).</summary>
+    /// <exception cref="ArgumentException">A length differs from <see cref="Size"/>, a variance is negative or the count is not positive.</exception>
+    public void SetMoments(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, double count)
+    {
+        if (mean.Length != Size || variance.Length != Size)
+        {
+            throw new ArgumentException($"mean and variance must have {Size} values.");
+        }
+
+        LoadState(new Dictionary<string, double[]>
+        {
+            [_prefix + ".mean"] = mean.ToArray(),
+            [_prefix + ".var"] = variance.ToArray(),
+            [_prefix + ".count"] = [count],
+        });
+    }
+
     /// <inheritdoc/>
     public void LoadState(IReadOnlyDictionary<string, double[]> state)
     {

@@ -77,6 +77,12 @@ public sealed class DataParallelRunner : IDisposable
     public int ChunkRows { get; }
 
     /// <summary>
+    /// Averages the gradient and diagnostics over a group of learners after this runner's own reduction over threads
+    /// (data-parallel training over processes, issue 14); null (the default) for a single learner.
+    /// </summary>
+    public IGradientReducer? GradientReducer { get; set; }
+
+    /// <summary>
     /// Zeroes every gradient, runs <paramref name="loss"/> over all chunks of <paramref name="rows"/> rows and leaves the
     /// gradient of the batch loss in the policy's parameters. Returns the batch means of the diagnostics.
     /// </summary>
@@ -127,6 +133,7 @@ public sealed class DataParallelRunner : IDisposable
         }
 
         _loss = null;
+        GradientReducer?.Reduce(_policies[0].Parameters, ref total);
         return total;
     }
 

@@ -22,6 +22,8 @@ public sealed class OnPolicyLearner
     private double _wallSecondsBefore;
     private readonly MetricsRecord _metrics = MetricsRecord.CreateStandard();
     private bool _started;
+    private IGradientReducer? _gradientReducer;
+    private DataParallelRunner? _runner;
 
     /// <summary>
     /// Builds the learner. <paramref name="update"/> receives SB3's progress-remaining (1 at the start, 0 at the end of the
@@ -70,6 +72,31 @@ public sealed class OnPolicyLearner
 
     /// <summary>Counters and timings of the run so far.</summary>
     public TrainingProgress Progress { get; }
+
+    /// <summary>
+    /// Averages gradients, diagnostics and normaliser moments over a group of learners that each collect their own share
+    /// of the rollouts (data-parallel training over processes, issue 14); null (the default) for a single learner.
+    /// Setting it also sets the gradient runner's reducer.
+    /// </summary>
+    public IGradientReducer? GradientReducer
+    {
+        get => _gradientReducer;
+        set
+        {
+            _gradientReducer = value;
+            if (_runner is not null)
+            {
+                _runner.GradientReducer = value;
+            }
+        }
+    }
+
+    /// <summary>Connects the algorithm's gradient runner, so <see cref="GradientReducer"/> reaches it.</summary>
+    internal void AttachRunner(DataParallelRunner runner)
+    {
+        _runner = runner;
+        runner.GradientReducer = _gradientReducer;
+    }
 
     /// <summary>
     /// Trains until <paramref name="totalSteps"/> env steps have been taken in total (counting earlier calls), or a callback
@@ -139,6 +166,19 @@ public sealed class OnPolicyLearner
         }
 
         Collector.Collect(Policy, Buffer, Rng, Options.AdvantageEstimator, Options.Gamma, Options.GaeLambda, Options.NStep);
+        if (_gradientReducer is { } reducer)
+        {
+            // each learner normalised its own rollout with its own moments; merge them so the next rollout starts equal
+            if (ObservationNormalizer is { } obs)
+            {
+                reducer.Merge(obs.Statistics);
+            }
+
+            if (RewardScaler is { } rewards)
+            {
+                reducer.Merge(rewards.Statistics);
+            }
+        }
     }
 
     /// <summary>Whether the first <see cref="Learn"/> has reset the envs (checkpoints).</summary>

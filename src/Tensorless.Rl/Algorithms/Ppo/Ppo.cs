@@ -166,7 +166,14 @@ public sealed class Ppo : IOnPolicyAlgorithm
         {
             // PPO paper, section 4: "compute d = E_t[KL[pi_old(.|s_t), pi_theta(.|s_t)]]" after the epochs of the update;
             // the KL seen before each minibatch step lags one step behind (and is 0 for a single full-batch epoch)
-            KlBeta = AdaptiveKlPenalty.NextBeta(KlBeta, RolloutKlAfterUpdate(learner.Buffer), o.KlPenaltyTarget);
+            double rolloutKl = RolloutKlAfterUpdate(learner.Buffer);
+            if (learner.GradientReducer is { } reducer)
+            {
+                // every learner of a data-parallel group must move beta the same way
+                rolloutKl = reducer.Mean(rolloutKl);
+            }
+
+            KlBeta = AdaptiveKlPenalty.NextBeta(KlBeta, rolloutKl, o.KlPenaltyTarget);
         }
 
         double valueLoss = steps > 0 ? totals.ValueLoss / steps : double.NaN;

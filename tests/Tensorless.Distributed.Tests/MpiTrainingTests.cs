@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using Tensorless.Rl.Checkpoints;
+using Tensorless.Rl.Runs;
+
+namespace Tensorless.Distributed.Tests;
+
+/// <summary>
+/// Data-parallel training: R learners on threads (no MPI needed) keep identical weights, and a 2-rank
+/// <c>mpirun tensorless train --distributed</c> ends with the same bits as the same 2 learners on threads. The MPI tests
+/// return early, printing why, where OpenMPI's mpirun or libmpi.so.40 is not installed.
+/// </summary>
+public class MpiTrainingTests
+{
+    private static RunRequest Request(string algo, string outDir, int rank, int size, long totalSteps) => new()
+    {
+        Algorithm = algo,
+        EnvId = "CartPole-v1",
+        Seed = DistributedTraining.RankSeed(7, rank),
+        TotalSteps = totalSteps / size,
+        NoTarget = true,
+        EvalEpisodes = 0,
+        OutputDirectory = outDir,
+        Threads = 1,
+        Overrides = ["normalize_observations=true"],
+    };
+
+    /// <summary>Trains <paramref name="size"/> learners on threads joined by a <see cref="ThreadCommunicator"/>; returns each rank's final weights.</summary>
+    private static double[][] TrainOnThreads(string algo, int size, long totalSteps, string root)
+    {
+        var group = ThreadCommunicator.CreateGroup(size);
+        var weights = new double[size][];
+        var errors = new Exception?[size];
+        var threads = Enumerable.Range(0, size).Select(r => new Thread(() =>
+        {
+            try
+            {
+                using var run = TrainingRun.Prepare(Request(algo, Path.Combine(root, $"rank{r}"), r, size, totalSteps));
+                DistributedTraining.Attach(run.Agent, group[r]);
+                run.Train([], CancellationToken.None);
+                weights[r] = [.. run.Agent.Policy.Parameters.SelectMany(p => p.Data.ToArray())];
+            }
+            catch (Exception ex)
+            {
+                errors[r] = ex;
+            }
+        })).ToArray();
+        foreach (var t in threads)
+        {
+            t.Start();
+        }
+
+        foreach (var t in threads)
+        {
+            t.Join();
+        }
+
+        Assert.All(errors, e => Assert.Null(e));
+        return weights;
+    }
+
+    [Theory]
+    [InlineData("ppo")]
+    [InlineData("a2c")]
+    public void ThreadRanks_TwoLearners_EndWithIdenticalWeights(string algo)
+    {
+        string root = Directory.CreateTempSubdirectory("tl-dist-").FullName;
+        try
+        {
+            var weights = TrainOnThreads(algo, 2, 2048, root);
+            Assert.Equal(weights[0], weights[1]);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static string? MpiSkipReason()
+    {
+        if (!MpiCommunicator.IsAvailable(out string? reason))
+        {
+            return reason;
+        }
+
+        return File.Exists("/usr/bin/mpirun") ? null : "mpirun is not installed (apt-get install openmpi-bin)";
+    }
+
+    private static (int ExitCode, string Output) Mpirun(int ranks, string arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("mpirun", $"-np {ranks} --oversubscribe --allow-run-as-root dotnet {Path.Combine(AppContext.BaseDirectory, "tensorless.dll")} {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
+        start.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"mpirun did not finish within {timeout.TotalSeconds} s");
+        }
+
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    [Theory]
+    [InlineData("ppo")]
+    [InlineData("a2c")]
+    public void Mpirun_TwoRanks_SameBitsAsTwoThreadRanks(string algo)
+    {
+        if (MpiSkipReason() is string reason)
+        {
+            Console.WriteLine($"skipped: {reason}");
+            return;
+        }
+
+        string root = Directory.CreateTempSubdirectory("tl-mpi-").FullName;
+        try
+        {
+            string outDir = Path.Combine(root, "mpi");
+            var (code, output) = Mpirun(2, $"train --distributed --algo {algo} --env CartPole-v1 --seed 7 --total-steps 2048 --threads 1 --eval-episodes 0 --set normalize_observations=true --plain --out {outDir}", TimeSpan.FromMinutes(3));
+            Assert.True(code == 0, output);
+            double[] mpi = [.. TrainedPolicy.Load(outDir).Network.Parameters.SelectMany(p => p.Data.ToArray())];
+            var reference = TrainOnThreads(algo, 2, 2048, Path.Combine(root, "threads"));
+            Assert.Equal(reference[0], mpi);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Mpirun_RankFails_JobEndsWithErrorInBoundedTime()
+    {
+        if (MpiSkipReason() is string reason)
+        {
+            Console.WriteLine($"skipped: {reason}");
+            return;
+        }
+
+        // an invalid option fails on every rank before training; OpenMPI aborts the job once one rank exits non-zero
+        var watch = Stopwatch.StartNew();
+        var (code, output) = Mpirun(2, "train --distributed --algo ppo --total-steps 64 --set num_envs=2 --eval-episodes 0 --plain --out /tmp/tl-mpi-never", TimeSpan.FromSeconds(60));
+        Assert.NotEqual(0, code);
+        Assert.Contains("MinibatchSize", output);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60));
+    }
+}
