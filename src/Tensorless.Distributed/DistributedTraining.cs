@@ -11,8 +11,8 @@ namespace Tensorless.Distributed;
 /// </summary>
 public static class DistributedTraining
 {
-    /// <summary>The algorithms whose every gradient goes through the shared runner, and so can train data-parallel.</summary>
-    public static IReadOnlyList<string> SupportedAlgorithms { get; } = ["ppo", "a2c"];
+    /// <summary>The registered algorithms whose every gradient goes through the shared runner, and so can train data-parallel.</summary>
+    public static IReadOnlyList<string> SupportedAlgorithms => [.. AlgorithmRegistry.All.Where(e => e.SupportsDataParallel).Select(e => e.Name)];
 
     /// <summary>
     /// The seed of rank <paramref name="rank"/>'s envs, sampling and shuffling: rank 0 keeps <paramref name="seed"/>
@@ -33,7 +33,7 @@ public static class DistributedTraining
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(communicator);
-        if (!SupportedAlgorithms.Contains(agent.Algorithm))
+        if (!AlgorithmRegistry.TryGet(agent.Algorithm, out var entry) || !entry.SupportsDataParallel)
         {
             throw new NotSupportedException($"Data-parallel training supports {string.Join(", ", SupportedAlgorithms)}; {agent.Algorithm} computes its gradients elsewhere.");
         }

@@ -1,3 +1,4 @@
+using Tensorless.Rl.Algorithms;
 using System.CommandLine;
 using System.Globalization;
 using Tensorless.Cli.Training;
@@ -61,7 +62,7 @@ internal static class SweepCommand
                     return 0;
                 }
 
-                string dir = resumeDir ?? parse.GetValue(output) ?? Path.Combine("sweeps", s.Name ?? $"{s.Preset ?? s.Algorithm ?? "ppo"}-{DateTime.Now:yyyyMMdd-HHmmss}");
+                string dir = resumeDir ?? parse.GetValue(output) ?? Path.Combine("sweeps", s.Name ?? $"{s.Preset ?? s.Algorithm ?? AlgorithmRegistry.Default.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
                 var bandKind = parse.GetValue(band) switch
                 {
                     "ci" => BandKind.BootstrapCi,

@@ -29,6 +29,12 @@ public sealed record AlgorithmEntry
     /// <summary>The algorithm's named presets.</summary>
     public IReadOnlyList<TrainingPreset> Presets { get; init; } = [];
 
+    /// <summary>
+    /// Whether every gradient the algorithm applies goes through the learner's gradient runner, so that an
+    /// <see cref="Training.IGradientReducer"/> (data-parallel training over several processes) sees all of them.
+    /// </summary>
+    public bool SupportsDataParallel { get; init; }
+
     /// <summary>The preset used when a run names this algorithm and an env but no preset, by env id.</summary>
     public IReadOnlyDictionary<string, string> DefaultPresets { get; init; } = new Dictionary<string, string>();
 
@@ -39,9 +45,10 @@ public sealed record AlgorithmEntry
     /// <param name="create">Builds the algorithm.</param>
     /// <param name="presets">Its presets.</param>
     /// <param name="defaultPresets">Default preset by env id.</param>
+    /// <param name="supportsDataParallel">See <see cref="SupportsDataParallel"/>.</param>
     /// <returns>The entry.</returns>
     public static AlgorithmEntry For<TOptions>(string name, string displayName, Func<IVectorEnv, TOptions, IOnPolicyAlgorithm> create,
-        IReadOnlyList<TrainingPreset>? presets = null, IReadOnlyDictionary<string, string>? defaultPresets = null)
+        IReadOnlyList<TrainingPreset>? presets = null, IReadOnlyDictionary<string, string>? defaultPresets = null, bool supportsDataParallel = false)
         where TOptions : class, IAlgorithmOptions, new()
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -58,6 +65,7 @@ public sealed record AlgorithmEntry
                 : throw new ArgumentException($"{displayName} takes {typeof(TOptions).Name}, not {options?.GetType().Name ?? "null"}.", nameof(options)),
             Presets = presets ?? [],
             DefaultPresets = defaultPresets ?? new Dictionary<string, string>(),
+            SupportsDataParallel = supportsDataParallel,
         };
     }
 }

@@ -93,8 +93,8 @@ public static class AlgorithmRegistry
     // One line per built-in algorithm.
     private static IEnumerable<AlgorithmEntry> BuiltIn() =>
     [
-        AlgorithmEntry.For<PpoOptions>("ppo", "PPO", (env, o) => new Ppo(env, o), PpoPresets.All, PpoPresets.Defaults),
-        AlgorithmEntry.For<A2cOptions>("a2c", "A2C", (env, o) => new A2c(env, o), A2cPresets.All, A2cPresets.Defaults),
+        AlgorithmEntry.For<PpoOptions>("ppo", "PPO", (env, o) => new Ppo(env, o), PpoPresets.All, PpoPresets.Defaults, supportsDataParallel: true),
+        AlgorithmEntry.For<A2cOptions>("a2c", "A2C", (env, o) => new A2c(env, o), A2cPresets.All, A2cPresets.Defaults, supportsDataParallel: true),
         AlgorithmEntry.For<ReinforceOptions>("reinforce", "REINFORCE", (env, o) => new Reinforce(env, o), ReinforcePresets.All, ReinforcePresets.Defaults),
         AlgorithmEntry.For<A3cOptions>("a3c", "A3C", (env, o) => new A3c(env, o), A3cPresets.All, A3cPresets.Defaults),
         AlgorithmEntry.For<TrpoOptions>("trpo", "TRPO", (env, o) => new Trpo(env, o), TrpoPresets.All, TrpoPresets.Defaults),

@@ -86,4 +86,24 @@ public sealed class Minibatch
             a[i] = (a[i] - mean) / (std + 1e-8);
         }
     }
+
+    /// <summary>
+    /// Fills <paramref name="indices"/> with a Fisher-Yates shuffle of 0..n-1 drawn from <paramref name="rng"/> (the order
+    /// in which an epoch visits a rollout's samples).
+    /// </summary>
+    public static void Shuffle(int[] indices, Xoshiro256 rng)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(rng);
+        for (int i = 0; i < indices.Length; i++)
+        {
+            indices[i] = i;
+        }
+
+        for (int i = indices.Length - 1; i > 0; i--)
+        {
+            int j = rng.NextInt(i + 1);
+            (indices[i], indices[j]) = (indices[j], indices[i]);
+        }
+    }
 }

@@ -124,7 +124,7 @@ public sealed class Ppo : IOnPolicyAlgorithm
         {
             if (!fullBatch)
             {
-                Shuffle(_indices, learner.Rng);
+                Minibatch.Shuffle(_indices, learner.Rng);
             }
 
             int batches = 0;
@@ -352,21 +352,6 @@ public sealed class Ppo : IOnPolicyAlgorithm
         if (Options.OnPolicy.NormalizeAdvantage)
         {
             _minibatch.NormalizeAdvantages();
-        }
-    }
-
-    /// <summary>Fisher-Yates shuffle of 0..n-1 from the learner's generator.</summary>
-    internal static void Shuffle(int[] indices, Xoshiro256 rng)
-    {
-        for (int i = 0; i < indices.Length; i++)
-        {
-            indices[i] = i;
-        }
-
-        for (int i = indices.Length - 1; i > 0; i--)
-        {
-            int j = rng.NextInt(i + 1);
-            (indices[i], indices[j]) = (indices[j], indices[i]);
         }
     }
 }

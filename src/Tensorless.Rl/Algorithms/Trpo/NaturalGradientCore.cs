@@ -166,7 +166,7 @@ internal sealed class NaturalGradientCore : ILinearOperator, ITrustRegionCandida
         int steps = 0;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
-            Ppo.Shuffle(_indices, _learner.Rng);
+            Minibatch.Shuffle(_indices, _learner.Rng);
             for (int start = 0; start < _indices.Length; start += size)
             {
                 _criticBatch.Load(_learner.Buffer, _indices.AsSpan(start, size));

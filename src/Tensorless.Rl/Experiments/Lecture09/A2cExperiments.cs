@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Tensorless.Envs;
 using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Metrics;
 using Tensorless.Rl.Training;
 using static Tensorless.Rl.Experiments.Lecture09.LectureExperiments;
@@ -14,18 +15,18 @@ namespace Tensorless.Rl.Experiments.Lecture09;
 /// </summary>
 internal static class A2cExperiments
 {
+    /// <summary>The lecture's A2C settings (its hyperparameter table and exp04's shared trunk).</summary>
+    public const string LecturePreset = "lecture-a2c-cartpole";
+
     /// <summary>One update's numbers.</summary>
     public sealed record UpdateRow(int Update, long EnvSteps, double MeanReturn, double PolicyLoss, double ValueLoss, double Entropy, double Loss);
 
     /// <summary>Trains and returns one row per update.</summary>
     public static List<UpdateRow> Train(int numEnvs, int numSteps, int updates, double entCoef, ulong seed)
     {
-        var preset = A2cOptions.Preset("lecture-a2c-cartpole");
-        var options = preset with
-        {
-            OnPolicy = preset.OnPolicy with { NumEnvs = numEnvs, NumSteps = numSteps, EntCoef = entCoef, Seed = seed, Threads = 1 },
-        };
-        using var agent = new A2c(Gym.MakeVector("CartPole-v1", numEnvs, seed), options);
+        var preset = Presets.Get(LecturePreset);
+        var options = preset.Options.With(o => o with { NumEnvs = numEnvs, NumSteps = numSteps, EntCoef = entCoef, Seed = seed, Threads = 1 });
+        using var agent = AlgorithmRegistry.Get(preset.Algorithm).Create(Gym.MakeVector(preset.EnvId, numEnvs, seed), options);
         var recorder = new Recorder(options.OnPolicy.VfCoef, entCoef);
         agent.Learn((long)updates * numEnvs * numSteps, recorder);
         return recorder.Rows;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Tensorless.Autodiff;
 using Tensorless.Envs;
 using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Options;
 using Tensorless.Rl.Policies;
 using static Tensorless.Rl.Experiments.Lecture09.LectureExperiments;
 
@@ -15,7 +16,7 @@ internal static class Exp04ActorCritic
 {
     public static ExperimentReport Run(ExperimentSettings settings)
     {
-        var options = A2cOptions.Preset("lecture-a2c-cartpole").OnPolicy.Policy;
+        var options = Presets.Get(A2cExperiments.LecturePreset).Options.OnPolicy.Policy;
         var spec = Gym.Spec("CartPole-v1");
         var policy = new ActorCriticPolicy(spec.ObservationSpace, spec.ActionSpace, options, new Xoshiro256(settings.Seed));
         int Count(string prefix) => policy.Parameters.Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal)).Sum(p => p.Length);
