@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Tensorless.Rl.Checkpoints;
 using Tensorless.Rl.Runs;
+using Tensorless.Rl.Sweeps;
 
 namespace Tensorless.Distributed.Tests;
 
@@ -148,5 +149,60 @@ public class MpiTrainingTests
         Assert.NotEqual(0, code);
         Assert.Contains("MinibatchSize", output);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public void Mpirun_TwoRankSweep_CompletesEveryMemberAndResumesKeepingFinishedOnes()
+    {
+        if (MpiSkipReason() is string reason)
+        {
+            Console.WriteLine($"skipped: {reason}");
+            return;
+        }
+
+        string root = Directory.CreateTempSubdirectory("tl-mpi-sweep-").FullName;
+        try
+        {
+            string dir = Path.Combine(root, "sweep");
+            var (code, output) = Mpirun(2, $"sweep --distributed --preset ppo-cartpole --grid learning_rate=1e-3,3e-4 --seeds 1-2 --total-steps 512 --eval-episodes 1 --threads 1 --out {dir}", TimeSpan.FromMinutes(3));
+            Assert.True(code == 0, output);
+            string[] members = [.. from lr in new[] { "learning_rate=1e-3", "learning_rate=3e-4" } from seed in new[] { "seed1", "seed2" } select Path.Combine(dir, lr, seed)];
+            Assert.All(members, m => Assert.True(SweepSummary.IsFinished(m), $"{m} is not finished\n{output}"));
+            Assert.Contains("rank 0: [1/4]", output);
+            Assert.Contains("rank 1: [2/4]", output);
+            string csv = File.ReadAllText(Path.Combine(dir, "sweep.csv"));
+            Assert.Contains("learning_rate=1e-3", csv);
+            Assert.Contains("learning_rate=3e-4", csv);
+            using (var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "sweep.json"))))
+            {
+                Assert.Equal(0, json.RootElement.GetProperty("pending_members").GetInt32());
+                var configurations = json.RootElement.GetProperty("configurations").EnumerateArray().ToList();
+                Assert.Equal(2, configurations.Count);
+                Assert.All(configurations, c => Assert.Equal(2, c.GetProperty("seeds").GetInt32()));
+            }
+
+            Assert.True(File.Exists(Path.Combine(dir, "report.html")));
+            Assert.True(File.Exists(Path.Combine(dir, "curves.svg")));
+
+            // resume: the finished members stay byte for byte; a member whose run was lost (rank 1's, index 3) retrains
+            var before = members.ToDictionary(m => m, m => File.ReadAllBytes(Path.Combine(m, "summary.json")));
+            var stamps = members.ToDictionary(m => m, m => File.GetLastWriteTimeUtc(Path.Combine(m, "summary.json")));
+            Directory.Delete(members[3], recursive: true);
+            (code, output) = Mpirun(2, $"sweep --distributed --resume {dir}", TimeSpan.FromMinutes(3));
+            Assert.True(code == 0, output);
+            Assert.Contains("3 kept", output);
+            Assert.Contains("1 trained", output);
+            foreach (var m in members.Take(3))
+            {
+                Assert.Equal(before[m], File.ReadAllBytes(Path.Combine(m, "summary.json")));
+                Assert.Equal(stamps[m], File.GetLastWriteTimeUtc(Path.Combine(m, "summary.json")));
+            }
+
+            Assert.True(SweepSummary.IsFinished(members[3]), output);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 }

@@ -33,10 +33,11 @@ internal static class SweepCommand
         var evalEpisodes = new Option<int?>("--eval-episodes") { Description = "Evaluation episodes of each member (default 100)." };
         var threads = new Option<int?>("--threads") { Description = "Threads of each member's gradient computation." };
         var output = new Option<string?>("--out") { Description = "Sweep directory (default sweeps/<name>)." };
+        var distributed = new Option<bool>("--distributed") { Description = "Under mpirun -np R: share the members out over the R ranks (round-robin); rank 0 writes the summary once all are done. Needs --out, --resume or a named sweep." };
         var band = new Option<string>("--band") { Description = "Band of the multi-seed charts: ci (95% bootstrap CI) or minmax.", DefaultValueFactory = _ => "ci" };
         var command = new Command("sweep", "Train a grid (or random search) of configurations times seeds; writes a run directory per member, sweep.csv, sweep.json, curves.svg, curves.png and report.html.")
         {
-            grid, random, randomSeed, seeds, file, spec, resume, print, preset, algo, env, set, totalSteps, target, evalEpisodes, threads, output, band,
+            grid, random, randomSeed, seeds, file, spec, resume, print, preset, algo, env, set, totalSteps, target, evalEpisodes, threads, output, band, distributed,
         };
         command.SetAction(parse =>
         {
@@ -62,13 +63,16 @@ internal static class SweepCommand
                     return 0;
                 }
 
-                string dir = resumeDir ?? parse.GetValue(output) ?? Path.Combine("sweeps", s.Name ?? $"{s.Preset ?? s.Algorithm ?? AlgorithmRegistry.Default.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
-                var bandKind = parse.GetValue(band) switch
+                if (parse.GetValue(distributed))
                 {
-                    "ci" => BandKind.BootstrapCi,
-                    "minmax" => BandKind.MinMax,
-                    var other => throw new ArgumentException($"--band takes ci or minmax, got '{other}'."),
-                };
+                    string? named = resumeDir ?? parse.GetValue(output) ?? (s.Name is string sweepName ? Path.Combine("sweeps", sweepName) : null);
+                    return named is null
+                        ? throw new ArgumentException("sweep --distributed needs --out DIR (or --resume DIR, or a named sweep): the ranks must agree on the directory.")
+                        : DistributedSweepJob.Run(s, named, ParseBand(parse.GetValue(band)), stdout, stderr);
+                }
+
+                string dir = resumeDir ?? parse.GetValue(output) ?? Path.Combine("sweeps", s.Name ?? $"{s.Preset ?? s.Algorithm ?? AlgorithmRegistry.Default.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
+                var bandKind = ParseBand(parse.GetValue(band));
                 stdout.WriteLine($"Sweep {s.Name ?? Path.GetFileName(Path.GetFullPath(dir))}: {s.Configurations().Count} configuration(s) x {s.Seeds.Count} seed(s) = {members.Count} run(s), one after another, in {Path.GetFullPath(dir)}");
                 var png = new PngWriter(stderr);
                 using var stop = new StopSignal();
@@ -109,6 +113,13 @@ internal static class SweepCommand
         });
         return command;
     }
+
+    private static BandKind ParseBand(string? text) => text switch
+    {
+        "ci" => BandKind.BootstrapCi,
+        "minmax" => BandKind.MinMax,
+        var other => throw new ArgumentException($"--band takes ci or minmax, got '{other}'."),
+    };
 
     private static SweepSpec Apply(ParseResult parse, SweepSpec s, Option<string[]> grid, Option<int?> random, Option<int> randomSeed, Option<string?> seeds,
         Option<string?> preset, Option<string?> algo, Option<string?> env, Option<string[]> set, Option<long?> totalSteps, Option<string?> target,

@@ -28,6 +28,35 @@ public sealed record SweepObserver
 public sealed record SweepResult(SweepSummary Summary, int Trained, int Skipped, bool Interrupted);
 
 /// <summary>
+/// A static round-robin share of a sweep's members, for running a sweep over several processes: member <c>i</c>
+/// (0-based, in <see cref="SweepSpec.Members"/> order) belongs to share <c>i % Count</c>.
+/// </summary>
+public sealed record SweepShare
+{
+    /// <summary>The single share holding every member.</summary>
+    public static SweepShare All { get; } = new(0, 1);
+
+    /// <summary>Creates share <paramref name="index"/> of <paramref name="count"/>.</summary>
+    /// <param name="index">This share, 0..count-1 (an MPI rank).</param>
+    /// <param name="count">Number of shares (the MPI size).</param>
+    /// <exception cref="ArgumentOutOfRangeException">count is below 1 or index outside 0..count-1.</exception>
+    public SweepShare(int index, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
+        Index = index;
+        Count = count;
+    }
+
+    /// <summary>This share, 0..Count-1.</summary>
+    public int Index { get; }
+
+    /// <summary>Number of shares.</summary>
+    public int Count { get; }
+}
+
+/// <summary>
 /// Runs a sweep's members one after another (populations, issue 10, may batch them later), each an ordinary
 /// <see cref="TrainingRun"/> in its own directory. Resumable: a member whose summary.json says it finished is skipped
 /// untouched; a member that was interrupted or never summarised is deleted and restarted from scratch, so its result
@@ -48,8 +77,28 @@ public static class SweepRunner
     /// <exception cref="ArgumentException">The spec is invalid or the directory holds a different sweep.</exception>
     public static SweepResult Run(SweepSpec spec, string directory, SweepObserver? observer = null, CancellationToken cancellation = default)
     {
+        var (trained, skipped, interrupted) = RunShare(spec, directory, SweepShare.All, observer, cancellation);
+        return new SweepResult(Summarize(spec, directory), trained, skipped, interrupted);
+    }
+
+    /// <summary>
+    /// Runs (or continues) only the members of <paramref name="share"/> (member <c>i</c> belongs to share
+    /// <c>i % Count</c>) and writes no summary: a distributed sweep runs one share per rank, waits for all, and calls
+    /// <see cref="Summarize"/> once. Every share checks that the directory holds this spec; only share 0 writes it.
+    /// Resumable like <see cref="Run"/>: finished members are skipped untouched, any other member of the share restarts.
+    /// </summary>
+    /// <param name="spec">The sweep.</param>
+    /// <param name="directory">The sweep directory.</param>
+    /// <param name="share">Which members to run.</param>
+    /// <param name="observer">Progress hooks, or null; positions are 1-based over the whole sweep.</param>
+    /// <param name="cancellation">Stops after the current member's current update; that member is left interrupted and restarts next time.</param>
+    /// <returns>Members trained and skipped in this share, and whether the cancellation stopped it.</returns>
+    /// <exception cref="ArgumentException">The spec is invalid or the directory holds a different sweep.</exception>
+    public static (int Trained, int Skipped, bool Interrupted) RunShare(SweepSpec spec, string directory, SweepShare share, SweepObserver? observer = null, CancellationToken cancellation = default)
+    {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(share);
         observer ??= new SweepObserver();
         var members = spec.Members(directory);
         Directory.CreateDirectory(directory);
@@ -60,10 +109,14 @@ public static class SweepRunner
             throw new ArgumentException($"{directory} holds a different sweep ({SpecFileName} differs); continue it with --resume {directory}, or choose another --out.");
         }
 
-        AtomicFiles.WriteText(specPath, json);
+        if (share.Index == 0)
+        {
+            AtomicFiles.WriteText(specPath, json);
+        }
+
         int trained = 0, skipped = 0;
         bool interrupted = false;
-        for (int i = 0; i < members.Count; i++)
+        for (int i = share.Index; i < members.Count; i += share.Count)
         {
             var member = members[i];
             if (SweepSummary.IsFinished(member.Directory))
@@ -99,9 +152,20 @@ public static class SweepRunner
             trained++;
         }
 
+        return (trained, skipped, interrupted);
+    }
+
+    /// <summary>Computes the table over every finished member of the sweep in <paramref name="directory"/> and writes sweep.csv and sweep.json.</summary>
+    /// <param name="spec">The sweep.</param>
+    /// <param name="directory">The sweep directory.</param>
+    /// <returns>The summary.</returns>
+    public static SweepSummary Summarize(SweepSpec spec, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(directory);
         var summary = SweepSummary.Compute(spec, directory);
         summary.Write(directory);
-        return new SweepResult(summary, trained, skipped, interrupted);
+        return summary;
     }
 
     /// <summary>Reads the spec saved in a sweep directory.</summary>

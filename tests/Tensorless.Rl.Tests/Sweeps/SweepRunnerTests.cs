@@ -50,6 +50,26 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void RunShare_TwoShares_SplitRoundRobinAndSummarizeLikeRun()
+    {
+        var share1 = SweepRunner.RunShare(Tiny, _dir, new SweepShare(1, 2));
+        Assert.Equal((2, 0, false), share1);
+        var members = Tiny.Members(_dir);
+        Assert.Equal([false, true, false, true], members.Select(m => SweepSummary.IsFinished(m.Directory)));
+        Assert.False(File.Exists(Path.Combine(_dir, "sweep.csv")));
+
+        var share0 = SweepRunner.RunShare(Tiny, _dir, new SweepShare(0, 2));
+        Assert.Equal((2, 0, false), share0);
+        var summary = SweepRunner.Summarize(Tiny, _dir);
+        Assert.Equal(0, summary.Pending);
+        Assert.All(summary.Rows, r => Assert.Equal(2, r.Members.Count));
+
+        var rerun = SweepRunner.Run(Tiny, _dir);
+        Assert.Equal((0, 4), (rerun.Trained, rerun.Skipped));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SweepShare(2, 2));
+    }
+
+    [Fact]
     public void Run_CancelledMidMember_RestartsThatMemberCleanly()
     {
         using var cancel = new CancellationTokenSource();
