@@ -1,6 +1,5 @@
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using Tensorless.Autodiff;
+using Tensorless.Autodiff.Kernels;
 using Tensorless.Autodiff.Optim;
 
 namespace Tensorless.Rl.Algorithms;
@@ -74,44 +73,11 @@ internal sealed class SharedRmsProp : IOptimizer
     public void Apply(IReadOnlyList<Parameter> gradients)
     {
         Interlocked.Increment(ref _steps);
-        double negLr = -LearningRate;
+        double lr = LearningRate;
         for (int k = 0; k < _parameters.Length; k++)
         {
-            Update(_parameters[k].Data, gradients[k].Grad, _squareAvg[k], negLr);
-        }
-    }
-
-    // square_avg = alpha square_avg + (1 - alpha) g^2; p -= lr g / (sqrt(square_avg) + eps). The vector body and the
-    // scalar tail do the same operations in the same order (as RmsProp's), so the bits do not depend on the length.
-    private void Update(Span<double> p, ReadOnlySpan<double> g, Span<double> s, double negLr)
-    {
-        double alpha = Alpha, oneMinusAlpha = 1.0 - Alpha, eps = Eps;
-        int n = p.Length, i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref double pr = ref MemoryMarshal.GetReference(p);
-            ref double gr = ref MemoryMarshal.GetReference(g);
-            ref double sr = ref MemoryMarshal.GetReference(s);
-            var va = Vector256.Create(alpha);
-            var v1ma = Vector256.Create(oneMinusAlpha);
-            var veps = Vector256.Create(eps);
-            var vlr = Vector256.Create(negLr);
-            for (; i <= n - 4; i += 4)
-            {
-                var gv = Vector256.LoadUnsafe(ref gr, (nuint)i);
-                var sv = Vector256.LoadUnsafe(ref sr, (nuint)i) * va + gv * gv * v1ma;
-                sv.StoreUnsafe(ref sr, (nuint)i);
-                var pv = Vector256.LoadUnsafe(ref pr, (nuint)i) + vlr * (gv / (Vector256.Sqrt(sv) + veps));
-                pv.StoreUnsafe(ref pr, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            double gi = g[i];
-            double si = s[i] * alpha + gi * gi * oneMinusAlpha;
-            s[i] = si;
-            p[i] += negLr * (gi / (Math.Sqrt(si) + eps));
+            // RmsProp's own kernel, on the shared parameters and statistics (no weight decay: A3C's optimizer has none)
+            OptimizerKernels.RmsPropStep(_parameters[k].Data, gradients[k].Grad, _squareAvg[k], lr, Alpha, Eps, weightDecay: 0.0);
         }
     }
 
