@@ -20,10 +20,7 @@ public sealed class DataParallelRunner : IDisposable
     private readonly ActorCriticPolicy[] _policies;
     private readonly Tape[] _tapes;
     private readonly UpdateStats[] _stats;
-    private readonly Thread[] _workers;
-    private readonly ManualResetEventSlim[] _start;
-    private readonly ManualResetEventSlim[] _done;
-    private readonly Exception?[] _errors;
+    private readonly WorkerGroup _group;
     private ChunkLoss? _loss;
     private int _rows;
     private int _chunks;
@@ -51,23 +48,13 @@ public sealed class DataParallelRunner : IDisposable
         _policies = new ActorCriticPolicy[threads];
         _tapes = new Tape[threads];
         _stats = new UpdateStats[threads];
-        _errors = new Exception?[threads];
-        _start = new ManualResetEventSlim[threads];
-        _done = new ManualResetEventSlim[threads];
-        _workers = new Thread[threads];
         for (int w = 0; w < threads; w++)
         {
             _policies[w] = w == 0 ? policy : policy.CreateReplica();
             _tapes[w] = new Tape();
-            _start[w] = new ManualResetEventSlim(false, spinCount: 2000);
-            _done[w] = new ManualResetEventSlim(false, spinCount: 2000);
-            if (w > 0)
-            {
-                int index = w;
-                _workers[w] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"tensorless-update-{w}" };
-                _workers[w].Start();
-            }
         }
+
+        _group = new WorkerGroup(threads, Work, "tensorless-update", "Update worker");
     }
 
     /// <summary>Threads that share a batch (1 runs everything on the caller's thread).</summary>
@@ -95,35 +82,12 @@ public sealed class DataParallelRunner : IDisposable
         _rows = rows;
         _activeThreads = rows >= Threads * MinRowsPerThread ? Threads : 1;
         _chunks = Math.Max(_activeThreads, (rows + ChunkRows - 1) / ChunkRows);
-        for (int w = 1; w < _activeThreads; w++)
-        {
-            _done[w].Reset();
-            _start[w].Set();
-        }
-
-        try
-        {
-            Work(0);
-        }
-        finally
-        {
-            // the workers read the caller's batch: never return (or throw) while one is still running
-            for (int w = 1; w < _activeThreads; w++)
-            {
-                _done[w].Wait();
-            }
-        }
-
+        // the workers read the caller's batch: the group never returns (or throws) while one is still running
+        _group.Run(_activeThreads);
         var total = _stats[0];
         var primary = _policies[0].Parameters;
         for (int w = 1; w < _activeThreads; w++)
         {
-            if (_errors[w] is Exception error)
-            {
-                _errors[w] = null;
-                throw new InvalidOperationException($"Update worker {w} failed: {error.Message}", error);
-            }
-
             total.Add(_stats[w]);
             var replica = _policies[w].Parameters;
             for (int i = 0; i < primary.Count; i++)
@@ -146,21 +110,7 @@ public sealed class DataParallelRunner : IDisposable
         }
 
         _disposed = true;
-        for (int w = 1; w < Threads; w++)
-        {
-            _start[w].Set();
-            _workers[w].Join();
-        }
-
-        foreach (var e in _start)
-        {
-            e.Dispose();
-        }
-
-        foreach (var e in _done)
-        {
-            e.Dispose();
-        }
+        _group.Dispose();
     }
 
     /// <summary>Runs worker <paramref name="w"/>'s contiguous share of the chunks, in order.</summary>
@@ -179,30 +129,6 @@ public sealed class DataParallelRunner : IDisposable
             tape.Reset();
             var loss = _loss!(tape, policy, start, end - start, (double)(end - start) / _rows, ref _stats[w]);
             tape.Backward(loss);
-        }
-    }
-
-    private void WorkerLoop(int w)
-    {
-        while (true)
-        {
-            _start[w].Wait();
-            _start[w].Reset();
-            if (_disposed)
-            {
-                return;
-            }
-
-            try
-            {
-                Work(w);
-            }
-            catch (Exception ex)
-            {
-                _errors[w] = ex;
-            }
-
-            _done[w].Set();
         }
     }
 }

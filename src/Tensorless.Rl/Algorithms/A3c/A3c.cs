@@ -43,10 +43,7 @@ public sealed class A3c : IOnPolicyAlgorithm
     private readonly OnPolicyLearner _learner;
     private readonly SharedRmsProp _optimizer;
     private readonly A3cWorker[] _workers;
-    private readonly Thread?[] _threads;
-    private readonly ManualResetEventSlim[] _start;
-    private readonly ManualResetEventSlim[] _done;
-    private readonly Exception?[] _errors;
+    private readonly WorkerGroup? _group;
     private readonly bool[] _finite;
     private volatile bool _disposed;
 
@@ -64,26 +61,15 @@ public sealed class A3c : IOnPolicyAlgorithm
         _optimizer = new SharedRmsProp(_learner.Policy.Parameters, o.LearningRate, o.RmsPropAlpha, o.OptimizerEps);
         int k = options.NumWorkers;
         _workers = new A3cWorker[k];
-        _threads = new Thread?[k];
-        _start = new ManualResetEventSlim[k];
-        _done = new ManualResetEventSlim[k];
-        _errors = new Exception?[k];
         _finite = new bool[k];
         for (int w = 0; w < k; w++)
         {
             _workers[w] = new A3cWorker(w, k, _learner.Policy, o, env.ObservationSize, env.ActionSize);
-            _start[w] = new ManualResetEventSlim(false, spinCount: 2000);
-            _done[w] = new ManualResetEventSlim(false, spinCount: 2000);
         }
 
         // worker 0 runs on the caller's thread, the others each on a thread of their own; the deterministic mode's
         // round robin runs them all on the caller's thread (a worker's 20-odd rows are not worth a thread handoff)
-        for (int w = 1; w < (options.Deterministic ? 0 : k); w++)
-        {
-            int index = w;
-            _threads[w] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"tensorless-a3c-{w}" };
-            _threads[w]!.Start();
-        }
+        _group = options.Deterministic ? null : new WorkerGroup(k, Work, "tensorless-a3c", "A3C worker");
     }
 
     /// <summary>The validated options (with NumEnvs taken from the env).</summary>
@@ -111,7 +97,7 @@ public sealed class A3c : IOnPolicyAlgorithm
     internal IReadOnlyList<A3cWorker> Workers => _workers;
 
     /// <summary>How many of the worker threads are running (tests: 0 after <see cref="Dispose"/>).</summary>
-    internal int LiveThreads => _threads.Count(t => t is { IsAlive: true });
+    internal int LiveThreads => _group?.LiveThreads ?? 0;
 
     /// <inheritdoc />
     public TrainingProgress Learn(long totalSteps, params ITrainingCallback[] callbacks) => _learner.Learn(totalSteps, callbacks);
@@ -125,21 +111,7 @@ public sealed class A3c : IOnPolicyAlgorithm
         }
 
         _disposed = true;
-        for (int w = 1; w < _workers.Length; w++)
-        {
-            _start[w].Set();
-            _threads[w]?.Join();
-        }
-
-        foreach (var e in _start)
-        {
-            e.Dispose();
-        }
-
-        foreach (var e in _done)
-        {
-            e.Dispose();
-        }
+        _group?.Dispose();
     }
 
     /// <summary>
@@ -163,7 +135,7 @@ public sealed class A3c : IOnPolicyAlgorithm
             worker.Sync();
         }
 
-        if (Options.Deterministic)
+        if (_group is null)
         {
             for (int w = 0; w < _workers.Length; w++)
             {
@@ -172,16 +144,9 @@ public sealed class A3c : IOnPolicyAlgorithm
         }
         else
         {
-            RunConcurrently();
-        }
-
-        for (int w = 0; w < _workers.Length; w++)
-        {
-            if (_errors[w] is Exception error)
-            {
-                _errors[w] = null;
-                throw new InvalidOperationException($"A3C worker {w} failed: {error.Message}", error);
-            }
+            // every worker at once, worker 0 on this thread; the workers read the shared buffer, so the group returns
+            // (or rethrows a worker's failure) only when all are done
+            _group.Run(_workers.Length);
         }
 
         UpdateStats total = default;
@@ -205,29 +170,6 @@ public sealed class A3c : IOnPolicyAlgorithm
         return true;
     }
 
-    /// <summary>Runs every worker's <see cref="Work"/> at once, worker 0 on this thread, and waits for all.</summary>
-    private void RunConcurrently()
-    {
-        for (int w = 1; w < _workers.Length; w++)
-        {
-            _done[w].Reset();
-            _start[w].Set();
-        }
-
-        try
-        {
-            Work(0);
-        }
-        finally
-        {
-            // the workers read the shared buffer: never return (or throw) while one is still running
-            for (int w = 1; w < _workers.Length; w++)
-            {
-                _done[w].Wait();
-            }
-        }
-    }
-
     /// <summary>Worker <paramref name="w"/>'s segment: gradient at theta', then (asynchronous mode) its lock-free step.</summary>
     private void Work(int w)
     {
@@ -236,30 +178,6 @@ public sealed class A3c : IOnPolicyAlgorithm
         if (_finite[w] && !Options.Deterministic)
         {
             worker.Apply(_optimizer);
-        }
-    }
-
-    private void WorkerLoop(int w)
-    {
-        while (true)
-        {
-            _start[w].Wait();
-            _start[w].Reset();
-            if (_disposed)
-            {
-                return;
-            }
-
-            try
-            {
-                Work(w);
-            }
-            catch (Exception ex)
-            {
-                _errors[w] = ex;
-            }
-
-            _done[w].Set();
         }
     }
 }
