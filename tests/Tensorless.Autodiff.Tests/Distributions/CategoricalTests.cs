@@ -220,7 +220,7 @@ public class CategoricalTests
             {
                 Near(1.0, total[r], 1e-12, "sum of probabilities");
                 Assert.InRange(h[r], -1e-12, Math.Log(c.k) + 1e-12);
-                Assert.Equal(lp[r], tapeLp.Data[r], 12);
+                Assert.Equal(lp[r], tapeLp.Data[r], 1e-12);
                 Assert.InRange(actions[r], 0, c.k - 1);
             }
         });

@@ -186,7 +186,7 @@ public sealed class AdvantageEstimatorsTests
         double[] adv = new double[5], ret = new double[5];
         bool[] flags = new bool[5];
         AdvantageEstimators.NStep([1, 2, 3, 4, 5], [0, 0, 0, 8, 0], flags, flags, new double[5], [0], 0.5, 3, adv, ret);
-        Assert.Equal(3.75, ret[0], 12);
+        Assert.Equal(3.75, ret[0], 1e-12);
     }
 
     [Theory]
@@ -213,7 +213,7 @@ public sealed class AdvantageEstimatorsTests
         AdvantageEstimators.Compute(method, rewards, values, new bool[rewards.Length], truncated, values, Enumerable.Repeat(v, numEnvs).ToArray(), gamma, 0.95, 4, adv, ret);
         foreach (double r in ret)
         {
-            Assert.Equal(v, r, 9);
+            Assert.Equal(v, r, 1e-9);
         }
     }
 
@@ -223,7 +223,7 @@ public sealed class AdvantageEstimatorsTests
         // SB3's meaning test in tabular form: one state, reward 1 per step, episodes cut by a 10-step time limit.
         // Fit V by repeatedly setting it to the mean GAE return. Bootstrapping each truncation from V(final obs) makes
         // the fixed point the infinite-horizon value 1 / (1 - 0.9) = 10.
-        Assert.Equal(10.0, FitConstantValue(truncationAsTerminal: false), 6);
+        Assert.Equal(10.0, FitConstantValue(truncationAsTerminal: false), 1e-6);
     }
 
     [Fact]
@@ -361,10 +361,10 @@ public sealed class AdvantageEstimatorsTests
                 for (int t = 0; t < 4; t++)
                 {
                     int i = (t * NumEnvs) + e;
-                    Assert.Equal(expectedAdvantages[e % 2][t], Advantages[i], 12);
+                    Assert.Equal(expectedAdvantages[e % 2][t], Advantages[i], 1e-12);
                     if (returnsAreAdvantagesPlusValues)
                     {
-                        Assert.Equal(expectedAdvantages[e % 2][t] + Values[i], Returns[i], 12);
+                        Assert.Equal(expectedAdvantages[e % 2][t] + Values[i], Returns[i], 1e-12);
                     }
                 }
             }

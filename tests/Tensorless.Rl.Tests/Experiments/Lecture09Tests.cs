@@ -76,11 +76,11 @@ public sealed class Lecture09Tests : IDisposable
                 gae = delta + (gamma * 0.95 * gae);
             }
 
-            Assert.Equal(mc - values[t], results["Monte Carlo"][t], 10);
-            Assert.Equal(rewards[t] + (gamma * next) - values[t], results["1-step TD"][t], 10);
-            Assert.Equal(threeStep - values[t], results["3-step"][t], 10);
-            Assert.Equal(gae, results["GAE lambda=0.95"][t], 10);
-            Assert.Equal(results["1-step TD"][t], results["GAE lambda=0"][t], 12);
+            Assert.Equal(mc - values[t], results["Monte Carlo"][t], 1e-10);
+            Assert.Equal(rewards[t] + (gamma * next) - values[t], results["1-step TD"][t], 1e-10);
+            Assert.Equal(threeStep - values[t], results["3-step"][t], 1e-10);
+            Assert.Equal(gae, results["GAE lambda=0.95"][t], 1e-10);
+            Assert.Equal(results["1-step TD"][t], results["GAE lambda=0"][t], 1e-12);
         }
     }
 

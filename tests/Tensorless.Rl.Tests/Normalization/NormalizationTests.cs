@@ -35,7 +35,7 @@ public sealed class NormalizationTests
             // SB3 starts from mean 0, var 1, count eps = 1e-4: the pseudo-sample weighs 1e-4 against the data.
             const double eps = 1e-4;
             int n = all.Count;
-            Assert.Equal(eps + n, rms.Count, 9);
+            Assert.Equal(eps + n, rms.Count, 1e-9);
             for (int j = 0; j < d; j++)
             {
                 double sum = all.Sum(row => row[j]);
@@ -63,7 +63,7 @@ public sealed class NormalizationTests
         double[] output = new double[4];
         normalizer.Normalize(batch, output);
         double mean = normalizer.Statistics.Mean[0], std = Math.Sqrt(normalizer.Statistics.Variance[0] + 1e-8);
-        Assert.Equal((0 - mean) / std, output[0], 12);
+        Assert.Equal((0 - mean) / std, output[0], 1e-12);
         Assert.Equal(1.5, output[3]); // clipped
         Assert.InRange(mean, 251.4, 251.6);
     }
@@ -128,14 +128,14 @@ public sealed class NormalizationTests
         Assert.Equal([1.0, 0.0], scaler.RunningReturns.ToArray());
         var check = new RunningMeanStd(1);
         check.Update([1, 3]);
-        Assert.Equal(1 / Math.Sqrt(check.Variance[0] + 1e-8), scaled[0], 12);
-        Assert.Equal(3 / Math.Sqrt(check.Variance[0] + 1e-8), scaled[1], 12);
+        Assert.Equal(1 / Math.Sqrt(check.Variance[0] + 1e-8), scaled[0], 1e-12);
+        Assert.Equal(3 / Math.Sqrt(check.Variance[0] + 1e-8), scaled[1], 1e-12);
 
         scaler.Scale([2, 2], [false, false], [false, false], scaled);
         check.Update([2.5, 2]);
         Assert.Equal([2.5, 2.0], scaler.RunningReturns.ToArray());
-        Assert.Equal(2 / Math.Sqrt(check.Variance[0] + 1e-8), scaled[0], 12);
-        Assert.Equal(check.Variance[0], scaler.Statistics.Variance[0], 15);
+        Assert.Equal(2 / Math.Sqrt(check.Variance[0] + 1e-8), scaled[0], 1e-12);
+        Assert.Equal(check.Variance[0], scaler.Statistics.Variance[0], 1e-15);
     }
 
     [Fact]
@@ -164,9 +164,9 @@ public sealed class NormalizationTests
     {
         double[] y = [1, 2, 3, 4];
         Assert.Equal(1.0, ExplainedVariance.Compute(y, y));
-        Assert.Equal(0.0, ExplainedVariance.Compute([2.5, 2.5, 2.5, 2.5], y), 12);
+        Assert.Equal(0.0, ExplainedVariance.Compute([2.5, 2.5, 2.5, 2.5], y), 1e-12);
         Assert.True(double.IsNaN(ExplainedVariance.Compute([1, 2], [3, 3])));
         // Residual y - yhat = (1, -1, 1, -1): Var = 1; Var[y] = 1.25 -> 1 - 1 / 1.25 = 0.2.
-        Assert.Equal(0.2, ExplainedVariance.Compute([0, 3, 2, 5], y), 12);
+        Assert.Equal(0.2, ExplainedVariance.Compute([0, 3, 2, 5], y), 1e-12);
     }
 }

@@ -180,7 +180,7 @@ public sealed class OptionsTests
     [InlineData(Schedule.Cosine, 0.0, 0.0)]
     public void Schedule_Evaluate_FollowsSb3ProgressRemaining(Schedule schedule, double progressRemaining, double expected)
     {
-        Assert.Equal(expected, schedule.Evaluate(3.0, progressRemaining), 12);
+        Assert.Equal(expected, schedule.Evaluate(3.0, progressRemaining), 1e-12);
     }
 
     [Theory]

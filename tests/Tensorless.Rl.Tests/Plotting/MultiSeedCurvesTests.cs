@@ -14,8 +14,8 @@ public class MultiSeedCurvesTests
 
         var (lower, upper) = Bootstrap.MeanInterval([1.0, 2, 3, 4], 0.8, resamples);
 
-        Assert.Equal(1.2, lower, 12);
-        Assert.Equal(3.4, upper, 12);
+        Assert.Equal(1.2, lower, 1e-12);
+        Assert.Equal(3.4, upper, 1e-12);
     }
 
     [Fact]

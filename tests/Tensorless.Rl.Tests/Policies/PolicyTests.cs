@@ -28,8 +28,8 @@ public class PolicyTests
         var eval = policy.Evaluate(tape, Tensor.FromValues(n, policy.ObservationSize, obs), Tensor.FromValues(n, policy.ActionSize, actions));
         for (int i = 0; i < n; i++)
         {
-            Assert.Equal(logProbs[i], eval.LogProb.Data[i], 12);
-            Assert.Equal(values[i], eval.Value!.Data[i], 12);
+            Assert.Equal(logProbs[i], eval.LogProb.Data[i], 1e-12);
+            Assert.Equal(values[i], eval.Value!.Data[i], 1e-12);
         }
     }
 
