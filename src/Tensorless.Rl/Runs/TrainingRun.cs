@@ -24,6 +24,9 @@ public sealed class TrainingRun : IDisposable
 
     private readonly TimeSpan _checkpointInterval;
     private readonly RunLock _lock;
+    private TrainingState? _training;
+    private RunResult? _result;
+    private bool _failed;
 
     private TrainingRun(RunSetup setup, IOnPolicyAlgorithm agent, bool resumed, TimeSpan checkpointInterval, RunLock runLock)
     {
@@ -185,6 +188,29 @@ public sealed class TrainingRun : IDisposable
     /// <returns>How the run ended.</returns>
     public RunResult Train(IEnumerable<ITrainingCallback>? callbacks = null, CancellationToken cancellation = default)
     {
+        BeginTraining(callbacks, cancellation);
+        while (TrainStep())
+        {
+        }
+
+        return FinishTraining();
+    }
+
+    /// <summary>
+    /// Starts a stepwise <see cref="Train"/>: opens the metrics files (cut back to the checkpoint when resumed) and starts
+    /// the learner with the run's callbacks. A population drives its members through <see cref="BeginTraining"/>,
+    /// <see cref="TrainStep"/> and <see cref="FinishTraining"/>, which together do exactly what <see cref="Train"/> does.
+    /// </summary>
+    /// <param name="callbacks">Extra callbacks, run after the metrics files and before the checkpoint.</param>
+    /// <param name="cancellation">Stops training after the current update; the run still saves, evaluates and summarises.</param>
+    /// <exception cref="InvalidOperationException">The run was already started.</exception>
+    public void BeginTraining(IEnumerable<ITrainingCallback>? callbacks = null, CancellationToken cancellation = default)
+    {
+        if (_training is not null || _result is not null || _failed)
+        {
+            throw new InvalidOperationException("This run was already started; a TrainingRun trains once.");
+        }
+
         var setup = Setup;
         string outDir = setup.OutputDirectory;
         Directory.CreateDirectory(outDir);
@@ -194,9 +220,8 @@ public sealed class TrainingRun : IDisposable
             MetricsFileCallback.TrimToUpdate(outDir, learner.Progress.Updates);
         }
 
-        using var metrics = new MetricsFileCallback(outDir, append: Resumed);
-        var cancel = new CancellationCallback(cancellation);
-        var explosion = new ExplosionWatch();
+        var metrics = new MetricsFileCallback(outDir, append: Resumed);
+        var state = new TrainingState(metrics, new CancellationCallback(cancellation), new ExplosionWatch());
         var all = new List<ITrainingCallback>();
         if (setup.Target is double target)
         {
@@ -204,23 +229,106 @@ public sealed class TrainingRun : IDisposable
         }
 
         all.Add(metrics);
-        all.Add(explosion);
+        all.Add(state.Explosion);
         all.AddRange(callbacks ?? []);
         all.Add(new PeriodicCheckpoint(Agent, outDir, _checkpointInterval));
-        all.Add(cancel);
-
-        TrainingProgress progress;
+        all.Add(state.Cancel);
         try
         {
-            progress = Agent.Learn(setup.TotalSteps, [.. all]);
+            learner.BeginLearning(setup.TotalSteps, [.. all]);
+        }
+        catch
+        {
+            metrics.Dispose();
+            throw;
+        }
+
+        _training = state;
+    }
+
+    /// <summary>
+    /// One rollout and update of a run started with <see cref="BeginTraining"/>; returns whether training goes on. A run
+    /// that diverges (a NaN loss or parameter) returns false, and <see cref="FinishTraining"/> reports it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="BeginTraining"/> was not called.</exception>
+    public bool TrainStep()
+    {
+        var state = _training ?? throw new InvalidOperationException("Call BeginTraining before TrainStep.");
+        if (state.Done)
+        {
+            return false;
+        }
+
+        try
+        {
+            bool go = Agent.Learner.LearnStep();
+            state.Done = !go;
+            return go;
         }
         catch (TrainingDivergedException ex)
         {
-            string error = $"{ex.Message} {CheckpointNote(outDir)}";
-            RunSummary.Write(outDir, RunStatus.Diverged, setup, learner.Progress, null, error, explosion.Warning);
-            return new RunResult(RunStatus.Diverged, learner.Progress, null, outDir, error) { Warning = explosion.Warning };
+            state.Diverged = ex;
+            state.Done = true;
+            return false;
+        }
+        catch
+        {
+            // an error that is not a divergence ends the run without a save: nothing is known about the state it left
+            _training = null;
+            _failed = true;
+            try
+            {
+                Agent.Learner.EndLearning();
+            }
+            finally
+            {
+                state.Metrics.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Ends a run started with <see cref="BeginTraining"/>: unless it diverged, saves the final checkpoint and the
+    /// learning curve, evaluates, and writes <c>summary.json</c>. Returns how the run ended (the same result on a second call).
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="BeginTraining"/> was not called.</exception>
+    public RunResult FinishTraining()
+    {
+        if (_result is not null)
+        {
+            return _result;
         }
 
+        if (_failed)
+        {
+            throw new InvalidOperationException("This run failed during TrainStep (see the exception it threw); there is nothing to finish.");
+        }
+
+        var state = _training ?? throw new InvalidOperationException("Call BeginTraining before FinishTraining.");
+        var setup = Setup;
+        string outDir = setup.OutputDirectory;
+        var learner = Agent.Learner;
+        var explosion = state.Explosion;
+        try
+        {
+            learner.EndLearning();
+        }
+        finally
+        {
+            state.Metrics.Dispose();
+        }
+
+        _training = null;
+        if (state.Diverged is { } ex)
+        {
+            string error = $"{ex.Message} {CheckpointNote(outDir)}";
+            RunSummary.Write(outDir, RunStatus.Diverged, setup, learner.Progress, null, error, explosion.Warning);
+            return _result = new RunResult(RunStatus.Diverged, learner.Progress, null, outDir, error) { Warning = explosion.Warning };
+        }
+
+        var progress = learner.Progress;
         Checkpoint.Save(Agent, outDir);
         AtomicFiles.WriteText(Path.Combine(outDir, "curve.svg"), SvgCurveWriter.Write(learner.Collector.Episodes.History,
             new SvgCurveOptions { Title = $"{setup.Algorithm.DisplayName} on {setup.EnvId}, seed {setup.Seed}" }));
@@ -237,9 +345,9 @@ public sealed class TrainingRun : IDisposable
             });
         }
 
-        var status = cancel.Stopped ? RunStatus.Interrupted : progress.SolvedAtEnvSteps is not null ? RunStatus.Solved : RunStatus.BudgetExhausted;
+        var status = state.Cancel.Stopped ? RunStatus.Interrupted : progress.SolvedAtEnvSteps is not null ? RunStatus.Solved : RunStatus.BudgetExhausted;
         RunSummary.Write(outDir, status, setup, progress, evaluation, null, explosion.Warning);
-        return new RunResult(status, progress, evaluation, outDir, null) { Warning = explosion.Warning };
+        return _result = new RunResult(status, progress, evaluation, outDir, null) { Warning = explosion.Warning };
     }
 
     /// <summary>Stops the agent's update threads and releases the run directory's lock.</summary>
@@ -261,6 +369,20 @@ public sealed class TrainingRun : IDisposable
         {
             return "No checkpoint was written before it, so there is nothing to resume.";
         }
+    }
+
+    /// <summary>What a started run carries between <see cref="BeginTraining"/> and <see cref="FinishTraining"/>.</summary>
+    private sealed class TrainingState(MetricsFileCallback metrics, CancellationCallback cancel, ExplosionWatch explosion)
+    {
+        public MetricsFileCallback Metrics { get; } = metrics;
+
+        public CancellationCallback Cancel { get; } = cancel;
+
+        public ExplosionWatch Explosion { get; } = explosion;
+
+        public TrainingDivergedException? Diverged { get; set; }
+
+        public bool Done { get; set; }
     }
 
     /// <summary>Turns a cancellation token into a stop after the current update.</summary>

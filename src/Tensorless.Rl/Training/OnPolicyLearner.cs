@@ -24,6 +24,8 @@ public sealed class OnPolicyLearner
     private bool _started;
     private IGradientReducer? _gradientReducer;
     private DataParallelRunner? _runner;
+    private IReadOnlyList<ITrainingCallback>? _callbacks;
+    private bool _going;
 
     /// <summary>
     /// Builds the learner. <paramref name="update"/> receives SB3's progress-remaining (1 at the start, 0 at the end of the
@@ -100,56 +102,108 @@ public sealed class OnPolicyLearner
 
     /// <summary>
     /// Trains until <paramref name="totalSteps"/> env steps have been taken in total (counting earlier calls), or a callback
-    /// or the update asks to stop. Each update's metrics go to the callbacks.
+    /// or the update asks to stop. Each update's metrics go to the callbacks. The same as <see cref="BeginLearning"/>, then
+    /// <see cref="LearnStep"/> until it returns false, then <see cref="EndLearning"/>.
     /// </summary>
     /// <exception cref="TrainingDivergedException">A loss or a parameter became NaN or infinite.</exception>
     public TrainingProgress Learn(long totalSteps, IReadOnlyList<ITrainingCallback> callbacks)
     {
+        BeginLearning(totalSteps, callbacks);
+        try
+        {
+            while (LearnStep())
+            {
+            }
+        }
+        finally
+        {
+            EndLearning();
+        }
+
+        return Progress;
+    }
+
+    /// <summary>
+    /// Starts a stepwise <see cref="Learn"/>: sets the budget, tells the callbacks training starts and starts the clock. A
+    /// population (many learners trained in lockstep) drives each learner through these three calls.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A stepwise run is already under way.</exception>
+    public void BeginLearning(long totalSteps, IReadOnlyList<ITrainingCallback> callbacks)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(totalSteps, 1);
         ArgumentNullException.ThrowIfNull(callbacks);
+        if (_callbacks is not null)
+        {
+            throw new InvalidOperationException("This learner is already training; call EndLearning first.");
+        }
+
         Progress.TotalSteps = totalSteps;
+        _callbacks = callbacks;
+        _going = true;
         foreach (var c in callbacks)
         {
             c.OnTrainingStart(Progress);
         }
 
         _clock.Start();
-        try
+    }
+
+    /// <summary>
+    /// One rollout and one update, then the callbacks, when the budget has room for a rollout and nothing asked to stop
+    /// yet. Returns whether training goes on (false once the budget is used or the update or a callback said stop).
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="BeginLearning"/> was not called.</exception>
+    /// <exception cref="TrainingDivergedException">A loss or a parameter became NaN or infinite.</exception>
+    public bool LearnStep()
+    {
+        var callbacks = _callbacks ?? throw new InvalidOperationException("Call BeginLearning before LearnStep.");
+        long totalSteps = Progress.TotalSteps;
+        long perRollout = (long)Options.NumSteps * Env.NumEnvs;
+        if (!_going || Progress.EnvSteps + perRollout > Math.Max(totalSteps, perRollout))
         {
-            long perRollout = (long)Options.NumSteps * Env.NumEnvs;
-            bool go = true;
-            while (go && Progress.EnvSteps + perRollout <= Math.Max(totalSteps, perRollout))
-            {
-                double progressRemaining = 1.0 - (double)Progress.EnvSteps / totalSteps;
-                CollectRollout();
-                var metrics = _metrics;
-                metrics.Clear();
-                long t0 = Stopwatch.GetTimestamp();
-                Progress.Updates++;
-                go = _update(progressRemaining, metrics);
-                Progress.UpdateSeconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
-                Progress.EnvSteps = Collector.EnvSteps;
-                Progress.RolloutSeconds = Collector.Seconds;
-                Progress.WallSeconds = _wallSecondsBefore + _clock.Elapsed.TotalSeconds;
-                CheckFinite();
-                FillStandard(metrics);
-                foreach (var c in callbacks)
-                {
-                    go &= c.OnUpdate(Progress, metrics);
-                }
-            }
-        }
-        finally
-        {
-            _clock.Stop();
-            Progress.WallSeconds = _wallSecondsBefore + _clock.Elapsed.TotalSeconds;
-            foreach (var c in callbacks)
-            {
-                c.OnTrainingEnd(Progress);
-            }
+            _going = false;
+            return false;
         }
 
-        return Progress;
+        double progressRemaining = 1.0 - (double)Progress.EnvSteps / totalSteps;
+        CollectRollout();
+        var metrics = _metrics;
+        metrics.Clear();
+        long t0 = Stopwatch.GetTimestamp();
+        Progress.Updates++;
+        bool go = _update(progressRemaining, metrics);
+        Progress.UpdateSeconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        Progress.EnvSteps = Collector.EnvSteps;
+        Progress.RolloutSeconds = Collector.Seconds;
+        Progress.WallSeconds = _wallSecondsBefore + _clock.Elapsed.TotalSeconds;
+        _going = false; // stays false if a check below throws
+        CheckFinite();
+        FillStandard(metrics);
+        foreach (var c in callbacks)
+        {
+            go &= c.OnUpdate(Progress, metrics);
+        }
+
+        _going = go && Progress.EnvSteps + perRollout <= Math.Max(totalSteps, perRollout);
+        return _going;
+    }
+
+    /// <summary>Ends a stepwise run: stops the clock and tells the callbacks training ended. Does nothing when none is under way.</summary>
+    public void EndLearning()
+    {
+        if (_callbacks is not { } callbacks)
+        {
+            return;
+        }
+
+        _callbacks = null;
+        _going = false;
+        _clock.Stop();
+        Progress.WallSeconds = _wallSecondsBefore + _clock.Elapsed.TotalSeconds;
+        foreach (var c in callbacks)
+        {
+            c.OnTrainingEnd(Progress);
+        }
     }
 
     /// <summary>
