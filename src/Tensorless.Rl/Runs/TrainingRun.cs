@@ -43,6 +43,9 @@ public sealed class TrainingRun : IDisposable
     /// <summary>The agent being trained.</summary>
     public IOnPolicyAlgorithm Agent { get; }
 
+    /// <summary>Whether training diverged (a NaN or infinite loss or parameter) in <see cref="TrainStep"/>.</summary>
+    public bool HasDiverged => _training?.Diverged is not null || _result?.Status == RunStatus.Diverged;
+
     /// <summary>Whether the run continues a saved one.</summary>
     public bool Resumed { get; }
 
@@ -350,9 +353,23 @@ public sealed class TrainingRun : IDisposable
         return _result = new RunResult(status, progress, evaluation, outDir, null) { Warning = explosion.Warning };
     }
 
-    /// <summary>Stops the agent's update threads and releases the run directory's lock.</summary>
+    /// <summary>Stops the agent's update threads and releases the run directory's lock; a run started and not finished is left as its last checkpoint saved it.</summary>
     public void Dispose()
     {
+        if (_training is { } state)
+        {
+            // started but not finished (a population member whose neighbour failed): close the files, keep the last checkpoint
+            _training = null;
+            try
+            {
+                Agent.Learner.EndLearning();
+            }
+            finally
+            {
+                state.Metrics.Dispose();
+            }
+        }
+
         Agent.Dispose();
         _lock.Dispose();
     }
