@@ -7,7 +7,7 @@ using Tensorless.Rl.Runs;
 
 namespace Tensorless.Cli.Commands;
 
-/// <summary><c>tensorless bench solve</c> (time to solve over seeds) and <c>tensorless bench micro</c> (quick throughput figures).</summary>
+/// <summary><c>tensorless bench solve</c> (time to solve over seeds), <c>bench micro</c> (quick throughput figures) and <c>bench population</c> (many agents at once).</summary>
 internal static class BenchCommand
 {
     public static Command Create()
@@ -15,6 +15,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Measure: time to solve over several seeds, or quick throughput figures.");
         bench.Add(CreateSolve());
         bench.Add(CreateMicro());
+        bench.Add(CreatePopulation());
         return bench;
     }
 
@@ -49,6 +50,40 @@ internal static class BenchCommand
             return SolveHarness.Execute(name, list, t, budget, parse.GetValue(json), parse.InvocationConfiguration.Output);
         });
         return solve;
+    }
+
+    private static Command CreatePopulation()
+    {
+        var preset = new Option<string>("--preset") { Description = "Preset every agent trains (default purejaxrl-cartpole, PureJaxRL's CartPole PPO).", DefaultValueFactory = _ => "purejaxrl-cartpole" };
+        var sizes = new Option<string>("--sizes") { Description = "Population sizes K to measure, comma-separated (default 1,8,64).", DefaultValueFactory = _ => "1,8,64" };
+        var threads = new Option<int?>("--threads") { Description = "Threads that train agents side by side (default 2, or 1 on a one-core machine)." };
+        var totalSteps = new Option<long?>("--total-steps") { Description = "Env steps per agent (default: the preset's budget)." };
+        var json = new Option<string?>("--json") { Description = "Also write the table to this JSON file." };
+        var population = new Command("population", "Train populations of K agents for the whole budget and report wall time, env steps/s, solved fraction, GFLOP/s and bytes allocated per update.")
+        {
+            preset, sizes, threads, totalSteps, json,
+        };
+        population.SetAction(parse =>
+        {
+            var list = parse.GetValue(sizes)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v is >= 1 and <= Rl.Populations.PopulationRequest.MaxMembers
+                    ? v
+                    : throw new ArgumentException($"--sizes takes population sizes from 1 to {Rl.Populations.PopulationRequest.MaxMembers:N0} separated by commas, got '{s}'."))
+                .ToArray();
+            if (list.Length == 0)
+            {
+                throw new ArgumentException("--sizes needs at least one population size.");
+            }
+
+            int t = parse.GetValue(threads) ?? RunSetup.DefaultThreads;
+            if (t < 1)
+            {
+                throw new ArgumentException($"--threads must be at least 1, got {t}.");
+            }
+
+            return PopulationBench.Execute(parse.GetValue(preset)!, list, t, parse.GetValue(totalSteps), parse.GetValue(json), parse.InvocationConfiguration.Output);
+        });
+        return population;
     }
 
     private static Command CreateMicro()

@@ -3,6 +3,7 @@ using System.Globalization;
 using Tensorless.Cli.Training;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Options;
+using Tensorless.Rl.Populations;
 using Tensorless.Rl.Runs;
 
 namespace Tensorless.Cli.Commands;
@@ -30,10 +31,11 @@ internal static class TrainCommand
         var threads = new Option<int?>("--threads") { Description = "Threads that share each gradient computation (default 2, or 1 on a one-core machine); a seed gives the same result for a given thread count." };
         var deterministic = new Option<bool>("--deterministic") { Description = "Same as --set deterministic=true, for algorithms that have the option (a3c: workers in a fixed order, so a seed repeats exactly); rejected for the others, whose runs always repeat." };
         var distributed = new Option<bool>("--distributed") { Description = "Data-parallel over MPI: run under 'mpirun -np R'; each rank collects its own envs (seed stream per rank), gradients are averaged every step, rank 0 writes the run directory. --total-steps is shared out over the ranks." };
+        var seeds = new Option<string?>("--seeds") { Description = "Train a population: one agent per seed (numbers and ranges, e.g. 1-64 or 1,3,7) in lockstep in one process, each bit-identical to its solo one-thread run; --threads is how many agents train side by side. Writes population.json and a run directory per seed (DIR/seed<k>)." };
         var plain = new Option<bool>("--plain") { Description = "Print a progress line every 2 s instead of a live bar." };
         var command = new Command("train", "Train an actor-critic agent and write summary.json, metrics.csv/.jsonl, model.safetensors, config.json and curve.svg.")
         {
-            algo, env, preset, seed, totalSteps, target, evalEpisodes, set, output, resume, extend, checkpointEvery, threads, deterministic, distributed, plain,
+            algo, env, preset, seed, totalSteps, target, evalEpisodes, set, output, resume, extend, checkpointEvery, threads, deterministic, distributed, seeds, plain,
         };
         command.SetAction(parse =>
         {
@@ -74,6 +76,29 @@ internal static class TrainCommand
                 CheckpointInterval = interval,
                 Threads = parse.GetValue(threads),
             };
+            bool isPopulation = request.ResumeDirectory is string resumeDir && PopulationRun.IsPopulation(resumeDir);
+            if (parse.GetValue(seeds) is string seedsText)
+            {
+                if (parse.GetValue(distributed) || request.ResumeDirectory is not null)
+                {
+                    throw new ArgumentException("--seeds starts a new population in one process; it does not combine with --distributed or --resume.");
+                }
+
+                return PopulationJob.Run(request, seedsText, parse.GetValue(plain), stdout, stderr);
+            }
+
+            if (isPopulation)
+            {
+                if (parse.GetValue(distributed) || request.Algorithm is not null || request.EnvId is not null || request.Preset is not null || request.Seed is not null
+                    || request.TotalSteps is not null || request.Target is not null || request.NoTarget || request.Overrides.Count > 0 || request.OutputDirectory is not null
+                    || request.Extend || request.CheckpointInterval is not null)
+                {
+                    throw new ArgumentException($"--resume {request.ResumeDirectory} continues a population with its members' own settings; only --threads (and --plain) may be given.");
+                }
+
+                return PopulationJob.Resume(request.ResumeDirectory!, request.Threads, parse.GetValue(plain), stdout);
+            }
+
             return parse.GetValue(distributed)
                 ? DistributedTrainJob.Run(request, parse.GetValue(plain), stdout, stderr)
                 : TrainJob.Run(request, parse.GetValue(plain), stdout, stderr);

@@ -119,6 +119,7 @@ internal static class PopulationManifest
             json.WriteString("status", RunSummary.StatusName(outcome.Status));
             json.WriteNumber("env_steps", outcome.EnvSteps);
             WriteOrNull(json, "solved_at_env_steps", outcome.SolvedAtEnvSteps);
+            WriteOrNull(json, "train_mean_return_last100", outcome.TrainMeanReturn);
             WriteOrNull(json, "eval_mean_return", outcome.EvalMeanReturn);
         }
 

@@ -8,9 +8,10 @@ namespace Tensorless.Rl.Populations;
 /// <param name="Status">How it ended.</param>
 /// <param name="EnvSteps">Env steps it took.</param>
 /// <param name="SolvedAtEnvSteps">Env steps when its last-100 return first reached its target, or null.</param>
+/// <param name="TrainMeanReturn">Mean return of its last 100 training episodes at the end, or null before any episode ended.</param>
 /// <param name="EvalMeanReturn">Mean return of its final evaluation, or null.</param>
 /// <param name="Trained">False when a resumed population found it already finished and left it alone.</param>
-public sealed record PopulationMemberOutcome(string Directory, ulong Seed, RunStatus Status, long EnvSteps, long? SolvedAtEnvSteps, double? EvalMeanReturn, bool Trained);
+public sealed record PopulationMemberOutcome(string Directory, ulong Seed, RunStatus Status, long EnvSteps, long? SolvedAtEnvSteps, double? TrainMeanReturn, double? EvalMeanReturn, bool Trained);
 
 /// <summary>The outcome of <see cref="PopulationRun.Train"/>.</summary>
 /// <param name="Members">Every member, in the population's order.</param>

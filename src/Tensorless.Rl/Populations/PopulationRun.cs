@@ -39,6 +39,9 @@ public sealed class PopulationRun : IDisposable
         _active = new int[runs.Length];
     }
 
+    /// <summary>The file in a population directory that lists the members.</summary>
+    public const string ManifestFileName = PopulationManifest.FileName;
+
     /// <summary>The population directory.</summary>
     public string Directory { get; }
 
@@ -132,6 +135,9 @@ public sealed class PopulationRun : IDisposable
             throw;
         }
     }
+
+    /// <summary>Whether <paramref name="directory"/> holds a population (its <c>population.json</c>).</summary>
+    public static bool IsPopulation(string directory) => PopulationManifest.Exists(directory);
 
     /// <summary>
     /// Continues the population saved in <paramref name="directory"/>: finished members (solved, budget used, diverged) are
@@ -339,7 +345,8 @@ public sealed class PopulationRun : IDisposable
     }
 
     private static PopulationMemberOutcome Outcome(RunResult result, RunRequest request, TrainingRun run) =>
-        new(request.OutputDirectory!, run.Setup.Seed, result.Status, result.Progress.EnvSteps, result.Progress.SolvedAtEnvSteps, result.Evaluation?.MeanReturn, Trained: true);
+        new(request.OutputDirectory!, run.Setup.Seed, result.Status, result.Progress.EnvSteps, result.Progress.SolvedAtEnvSteps,
+            result.Progress.Episodes.WindowCount > 0 ? result.Progress.MeanReturn : null, result.Evaluation?.MeanReturn, Trained: true);
 
     /// <summary>A finished member's outcome from its summary.json.</summary>
     private static PopulationMemberOutcome ReadOutcome(RunRequest request)
@@ -355,8 +362,9 @@ public sealed class PopulationRun : IDisposable
             _ => RunStatus.Diverged,
         };
         long? solved = root.GetProperty("solved_at_env_steps") is { ValueKind: JsonValueKind.Number } s ? s.GetInt64() : null;
+        double? train = root.GetProperty("train_mean_return_last100") is { ValueKind: JsonValueKind.Number } t ? t.GetDouble() : null;
         double? eval = root.GetProperty("eval_mean_return") is { ValueKind: JsonValueKind.Number } e ? e.GetDouble() : null;
-        return new PopulationMemberOutcome(dir, root.GetProperty("seed").GetUInt64(), status, root.GetProperty("env_steps").GetInt64(), solved, eval, Trained: false);
+        return new PopulationMemberOutcome(dir, root.GetProperty("seed").GetUInt64(), status, root.GetProperty("env_steps").GetInt64(), solved, train, eval, Trained: false);
     }
 
     /// <summary>

@@ -112,8 +112,8 @@ public sealed class OptionsTests
     public void Presets_Every_ValidatesAndIsFoundByName()
     {
         Assert.Equal(
-            ["seed-ppo-cartpole", "seed-ppo-swingup", "ppo-cartpole", "ppo-pendulum", "seed-a2c-cartpole", "seed-a2c-swingup", "lecture-a2c-cartpole", "a2c-cartpole"],
-            Presets.Names.Take(8)); // the built-ins; presets of algorithms a test registers come after them
+            ["seed-ppo-cartpole", "seed-ppo-swingup", "ppo-cartpole", "ppo-pendulum", "purejaxrl-cartpole", "seed-a2c-cartpole", "seed-a2c-swingup", "lecture-a2c-cartpole", "a2c-cartpole"],
+            Presets.Names.Take(9)); // the built-ins; presets of algorithms a test registers come after them
         foreach (string name in Presets.Names)
         {
             TrainingPreset preset = Presets.Get(name);

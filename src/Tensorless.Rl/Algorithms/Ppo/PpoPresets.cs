@@ -12,6 +12,7 @@ internal static class PpoPresets
         SeedSwingUp(),
         CartPole(),
         Pendulum(),
+        PureJaxRlCartPole(),
     ];
 
     /// <summary>The preset a plain <c>--algo ppo --env X</c> uses, by env id.</summary>
@@ -119,5 +120,40 @@ internal static class PpoPresets
         TotalSteps = 200_000,
         TargetReturn = -200,
         Source = "rl-baselines3-zoo hyperparams/ppo.yml, Pendulum-v1 (tuned): 4 envs x 1024 steps, batch 64, 10 epochs, gamma 0.9, lambda 0.95, lr 1e-3, clip 0.2, ent 0; without gSDE (zoo: use_sde True), budget 2e5 instead of 1e5.",
+    };
+
+    // PureJaxRL's ppo.py CartPole-v1 configuration (the population benchmark of issue 10): NUM_ENVS 4, NUM_STEPS 128,
+    // UPDATE_EPOCHS 4, NUM_MINIBATCHES 4 (so minibatches of 128), LR 2.5e-4 annealed linearly, GAMMA 0.99, GAE_LAMBDA
+    // 0.95, CLIP_EPS 0.2, ENT_COEF 0.01, VF_COEF 0.5, MAX_GRAD_NORM 0.5, Adam eps 1e-5, separate 64x64 tanh actor and
+    // critic with orthogonal init, 5e5 steps. Two differences we keep: PureJaxRL also clips the value loss CleanRL-style
+    // (the larger of the clipped and unclipped squared errors, halved), which we do not have; our value loss is SB3's
+    // unclipped mean squared error times VF_COEF.
+    private static TrainingPreset PureJaxRlCartPole() => new()
+    {
+        Name = "purejaxrl-cartpole",
+        Algorithm = "ppo",
+        EnvId = "CartPole-v1",
+        Options = new PpoOptions
+        {
+            OnPolicy = new OnPolicyOptions
+            {
+                NumEnvs = 4,
+                NumSteps = 128,
+                Gamma = 0.99,
+                GaeLambda = 0.95,
+                EntCoef = 0.01,
+                VfCoef = 0.5,
+                LearningRate = 2.5e-4,
+                LearningRateSchedule = Schedule.Linear,
+                MaxGradNorm = 0.5,
+                OptimizerEps = 1e-5,
+            },
+            MinibatchSize = 128,
+            NumEpochs = 4,
+            ClipRange = 0.2,
+        },
+        TotalSteps = 500_000,
+        TargetReturn = 475,
+        Source = "PureJaxRL ppo.py, CartPole-v1: 4 envs x 128 steps, 4 epochs x 4 minibatches, lr 2.5e-4 annealed, gamma 0.99, lambda 0.95, clip 0.2, ent 0.01, vf 0.5, grad norm 0.5, 64x64 tanh, 5e5 steps; without its clipped value loss.",
     };
 }
