@@ -34,10 +34,11 @@ internal static class SweepCommand
         var threads = new Option<int?>("--threads") { Description = "Threads of each member's gradient computation." };
         var output = new Option<string?>("--out") { Description = "Sweep directory (default sweeps/<name>)." };
         var distributed = new Option<bool>("--distributed") { Description = "Under mpirun -np R: share the members out over the R ranks (round-robin); rank 0 writes the summary once all are done. Needs --out, --resume or a named sweep." };
+        var population = new Option<bool>("--population") { Description = "Train the members side by side as one population in this process, each on one thread (bit-identical to its solo --threads 1 run); --threads is then how many train at once." };
         var band = new Option<string>("--band") { Description = "Band of the multi-seed charts: ci (95% bootstrap CI) or minmax.", DefaultValueFactory = _ => "ci" };
         var command = new Command("sweep", "Train a grid (or random search) of configurations times seeds; writes a run directory per member, sweep.csv, sweep.json, curves.svg, curves.png and report.html.")
         {
-            grid, random, randomSeed, seeds, file, spec, resume, print, preset, algo, env, set, totalSteps, target, evalEpisodes, threads, output, band, distributed,
+            grid, random, randomSeed, seeds, file, spec, resume, print, preset, algo, env, set, totalSteps, target, evalEpisodes, threads, output, band, distributed, population,
         };
         command.SetAction(parse =>
         {
@@ -53,6 +54,14 @@ internal static class SweepCommand
                 if (resumeDir is null)
                 {
                     s = Apply(parse, s, grid, random, randomSeed, seeds, preset, algo, env, set, totalSteps, target, evalEpisodes, threads);
+                    if (parse.GetValue(population))
+                    {
+                        s = s with { Population = true };
+                    }
+                }
+                else if (parse.GetValue(population) && !s.Population)
+                {
+                    throw new ArgumentException($"--population cannot change how the sweep in {resumeDir} trains; it was started without it.");
                 }
 
                 var members = s.Members(".");
@@ -73,15 +82,23 @@ internal static class SweepCommand
 
                 string dir = resumeDir ?? parse.GetValue(output) ?? Path.Combine("sweeps", s.Name ?? $"{s.Preset ?? s.Algorithm ?? AlgorithmRegistry.Default.Name}-{DateTime.Now:yyyyMMdd-HHmmss}");
                 var bandKind = ParseBand(parse.GetValue(band));
-                stdout.WriteLine($"Sweep {s.Name ?? Path.GetFileName(Path.GetFullPath(dir))}: {s.Configurations().Count} configuration(s) x {s.Seeds.Count} seed(s) = {members.Count} run(s), one after another, in {Path.GetFullPath(dir)}");
+                stdout.WriteLine($"Sweep {s.Name ?? Path.GetFileName(Path.GetFullPath(dir))}: {s.Configurations().Count} configuration(s) x {s.Seeds.Count} seed(s) = {members.Count} run(s), {(s.Population ? $"side by side as a population on {s.Threads ?? Rl.Runs.RunSetup.DefaultThreads} thread(s)" : "one after another")}, in {Path.GetFullPath(dir)}");
                 var png = new PngWriter(stderr);
                 using var stop = new StopSignal();
+                var populationLine = new PopulationProgress(stdout, live: ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);
                 var observer = new SweepObserver
                 {
                     Skipped = (m, i, n) => stdout.WriteLine($"[{i}/{n}] {m.Configuration.Label}, seed {m.Seed}: finished earlier, kept."),
-                    Starting = (m, i, n) => stdout.Write($"[{i}/{n}] {m.Configuration.Label}, seed {m.Seed}: "),
+                    Starting = s.Population ? null : (m, i, n) => stdout.Write($"[{i}/{n}] {m.Configuration.Label}, seed {m.Seed}: "),
+                    Progress = s.Population ? populationLine.Report : null,
                     Finished = (m, r) =>
                     {
+                        if (s.Population)
+                        {
+                            populationLine.Finish();
+                            stdout.Write($"{m.Configuration.Label}, seed {m.Seed}: ");
+                        }
+
                         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"{r.Status}, {r.Progress.EnvSteps:N0} steps, {r.Progress.WallSeconds:F1} s, final {r.Progress.MeanReturn:F1}{(r.Evaluation is { } e ? $", eval {e.MeanReturn:F1}" : "")}."));
                         if (r.Status != Rl.Runs.RunStatus.Interrupted)
@@ -92,6 +109,10 @@ internal static class SweepCommand
                     },
                 };
                 var result = SweepRunner.Run(s, dir, observer, stop.Token);
+                if (s.Population)
+                {
+                    populationLine.Finish();
+                }
                 string report = SweepReport.Write(dir, bandKind);
                 string pngText = png.Sweep(dir, bandKind) is null ? "" : ", curves.png";
                 stdout.WriteLine();

@@ -25,10 +25,12 @@ internal sealed class PopulationProgress(TextWriter output, bool live)
         }
     }
 
+    /// <summary>Writes the last status as the final line (ending a live line); does nothing the second time.</summary>
     public void Finish()
     {
         if (_last is { } status)
         {
+            _last = null;
             Write(status, final: true);
         }
     }

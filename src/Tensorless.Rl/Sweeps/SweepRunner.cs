@@ -1,4 +1,5 @@
 using Tensorless.Rl.Checkpoints;
+using Tensorless.Rl.Populations;
 using Tensorless.Rl.Runs;
 using Tensorless.Rl.Training;
 
@@ -16,8 +17,11 @@ public sealed record SweepObserver
     /// <summary>Called after a member trained.</summary>
     public Action<SweepMember, RunResult>? Finished { get; init; }
 
-    /// <summary>Extra training callbacks for a member (a progress line), or null.</summary>
+    /// <summary>Extra training callbacks for a member (a progress line), or null; not used by a population sweep, whose members train on several threads at once.</summary>
     public Func<SweepMember, IEnumerable<ITrainingCallback>>? Callbacks { get; init; }
+
+    /// <summary>Called after every lockstep tick of a population sweep (<see cref="SweepSpec.Population"/>), or null.</summary>
+    public Action<PopulationStatus>? Progress { get; init; }
 }
 
 /// <summary>The outcome of <see cref="SweepRunner.Run"/>.</summary>
@@ -114,6 +118,11 @@ public static class SweepRunner
             AtomicFiles.WriteText(specPath, json);
         }
 
+        if (spec.Population)
+        {
+            return RunPopulation(spec, directory, members, share, observer, cancellation);
+        }
+
         int trained = 0, skipped = 0;
         bool interrupted = false;
         for (int i = share.Index; i < members.Count; i += share.Count)
@@ -153,6 +162,68 @@ public static class SweepRunner
         }
 
         return (trained, skipped, interrupted);
+    }
+
+    /// <summary>
+    /// The share's unfinished members as one population: each restarts from scratch (as in a sequential sweep) on one thread,
+    /// <see cref="SweepSpec.Threads"/> of them side by side. The population's own bookkeeping lives in
+    /// <c>.population-{share}</c> inside the sweep directory and is rebuilt on every call.
+    /// </summary>
+    private static (int Trained, int Skipped, bool Interrupted) RunPopulation(SweepSpec spec, string directory, IReadOnlyList<SweepMember> members, SweepShare share,
+        SweepObserver observer, CancellationToken cancellation)
+    {
+        var pending = new List<(SweepMember Member, int Position)>();
+        int skipped = 0;
+        for (int i = share.Index; i < members.Count; i += share.Count)
+        {
+            if (SweepSummary.IsFinished(members[i].Directory))
+            {
+                skipped++;
+                observer.Skipped?.Invoke(members[i], i + 1, members.Count);
+            }
+            else
+            {
+                pending.Add((members[i], i));
+            }
+        }
+
+        if (pending.Count == 0)
+        {
+            return (0, skipped, false);
+        }
+
+        if (cancellation.IsCancellationRequested)
+        {
+            return (0, skipped, true);
+        }
+
+        string populationDir = Path.Combine(directory, $".population-{share.Index}");
+        foreach (string dir in pending.Select(p => p.Member.Directory).Append(populationDir))
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+
+        foreach (var (member, position) in pending)
+        {
+            observer.Starting?.Invoke(member, position + 1, members.Count);
+        }
+
+        using var population = PopulationRun.Prepare(new PopulationRequest
+        {
+            Members = [.. pending.Select(p => spec.Request(p.Member) with { Threads = 1 })],
+            Directory = populationDir,
+            Threads = spec.Threads,
+        });
+        var result = population.Train(observer.Progress, cancellation);
+        for (int k = 0; k < pending.Count; k++)
+        {
+            observer.Finished?.Invoke(pending[k].Member, population.Members[k]!.FinishTraining());
+        }
+
+        return (pending.Count, skipped, result.Interrupted);
     }
 
     /// <summary>Computes the table over every finished member of the sweep in <paramref name="directory"/> and writes sweep.csv and sweep.json.</summary>

@@ -43,8 +43,17 @@ public sealed record SweepSpec
     /// <summary>Episodes of each member's final deterministic evaluation (0 skips it).</summary>
     public int EvalEpisodes { get; init; } = 100;
 
-    /// <summary>Threads per member's gradient computation; null takes <see cref="RunSetup.DefaultThreads"/>.</summary>
+    /// <summary>
+    /// Threads per member's gradient computation; null takes <see cref="RunSetup.DefaultThreads"/>. With
+    /// <see cref="Population"/>, the number of members trained side by side instead.
+    /// </summary>
     public int? Threads { get; init; }
+
+    /// <summary>
+    /// Train the members side by side as one population (<see cref="Populations.PopulationRun"/>), each on one thread, instead
+    /// of one after another on <see cref="Threads"/> threads each. A member's bits are those of its one-thread solo run.
+    /// </summary>
+    public bool Population { get; init; }
 
     /// <summary>Overrides shared by every member, <c>key=value</c> each.</summary>
     public IReadOnlyList<string> Set { get; init; } = [];
@@ -217,6 +226,7 @@ public sealed record SweepSpec
                     "eval_episodes" => spec with { EvalEpisodes = v.GetInt32() },
                     "solve_threshold" => spec with { SolveThreshold = v.GetDouble() },
                     "threads" => spec with { Threads = v.GetInt32() },
+                    "population" => spec with { Population = v.GetBoolean() },
                     "set" => spec with { Set = [.. v.EnumerateArray().Select(e => e.GetString() ?? "")] },
                     "grid" => spec with { Grid = [.. v.EnumerateObject().Select(a => new SweepAxis(a.Name, [.. a.Value.EnumerateArray().Select(ValueText)]))] },
                     "random" => spec with { RandomSamples = v.GetInt32() },
@@ -253,6 +263,7 @@ public sealed record SweepSpec
             w.WriteNumber("eval_episodes", EvalEpisodes);
             if (SolveThreshold is double solve) { w.WriteNumber("solve_threshold", solve); }
             if (Threads is int threads) { w.WriteNumber("threads", threads); }
+            if (Population) { w.WriteBoolean("population", true); }
             w.WriteStartArray("set");
             foreach (string s in Set) { w.WriteStringValue(s); }
             w.WriteEndArray();

@@ -50,6 +50,32 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Run_AsAPopulation_GivesEveryMemberTheBitsOfTheSequentialOneThreadSweep()
+    {
+        string sequential = Path.Combine(_dir, "sequential"), population = Path.Combine(_dir, "population");
+        SweepRunner.Run(Tiny, sequential);
+        var members = Tiny.Members(population);
+        using var cancel = new CancellationTokenSource();
+        var interrupted = SweepRunner.Run(Tiny with { Population = true, Threads = 2 }, population,
+            new SweepObserver { Progress = status => { if (status.EnvSteps >= 512) { cancel.Cancel(); } } }, cancel.Token);
+        Assert.True(interrupted.Interrupted);
+
+        var result = SweepRunner.Run(Tiny with { Population = true, Threads = 2 }, population);
+        Assert.False(result.Interrupted);
+        Assert.Equal(4, result.Trained);
+        foreach (var member in members)
+        {
+            string twin = member.Directory.Replace(population, sequential, StringComparison.Ordinal);
+            using var a = Tensorless.Rl.Checkpoints.Checkpoint.Resume(twin);
+            using var b = Tensorless.Rl.Checkpoints.Checkpoint.Resume(member.Directory);
+            Assert.Equal(Tensorless.Rl.Tests.Algorithms.DeterminismTests.Flatten(a.Policy.Parameters), Tensorless.Rl.Tests.Algorithms.DeterminismTests.Flatten(b.Policy.Parameters));
+        }
+
+        Assert.Equal(result.Summary.Rows.Select(r => r.Members.Count), SweepRunner.Summarize(Tiny, sequential).Rows.Select(r => r.Members.Count));
+        Assert.Contains("\"population\": true", File.ReadAllText(Path.Combine(population, SweepRunner.SpecFileName)));
+    }
+
+    [Fact]
     public void RunShare_TwoShares_SplitRoundRobinAndSummarizeLikeRun()
     {
         var share1 = SweepRunner.RunShare(Tiny, _dir, new SweepShare(1, 2));
