@@ -41,6 +41,11 @@ internal static class DistributedTrainJob
                     $"Over all ranks: the last {target.PooledEpisodes} training episodes ({target.EpisodesPerRank} per rank) averaged {target.PooledMeanReturn:F1} (target {target.Threshold})."));
             }
 
+            if (code == TrainJob.InterruptedExitCode)
+            {
+                output.WriteLine($"A distributed run resumes under mpirun, every rank from its own checkpoint: mpirun -np {size} tensorless train --distributed --resume {distributed.RunDirectory}");
+            }
+
             return code;
         }
     }
