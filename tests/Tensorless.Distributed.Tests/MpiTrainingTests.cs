@@ -62,6 +62,8 @@ public class MpiTrainingTests
     [Theory]
     [InlineData("ppo")]
     [InlineData("a2c")]
+    [InlineData("trpo")]
+    [InlineData("npg")]
     public void ThreadRanks_TwoLearners_EndWithIdenticalWeights(string algo)
     {
         string root = Directory.CreateTempSubdirectory("tl-dist-").FullName;
@@ -79,6 +81,7 @@ public class MpiTrainingTests
     [Theory]
     [InlineData("ppo")]
     [InlineData("a2c")]
+    [InlineData("trpo")]
     public void Mpirun_TwoRanks_SameBitsAsTwoThreadRanks(string algo)
     {
         if (MpiHarness.SkipReason() is string reason)
