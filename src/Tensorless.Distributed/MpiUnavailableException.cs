@@ -27,3 +27,16 @@ public sealed class MpiException : Exception
     /// <summary>The error code it returned.</summary>
     public int Code { get; }
 }
+
+/// <summary>
+/// Another rank of the group failed (to prepare its run, for example): this rank stops too, with this error, instead of
+/// waiting for it in the next collective. The failing rank reports the cause itself.
+/// </summary>
+public sealed class RankFailedException : IOException
+{
+    /// <summary>Creates the exception with a message that names the failed ranks.</summary>
+    public RankFailedException(string message)
+        : base(message)
+    {
+    }
+}

@@ -62,6 +62,8 @@ public class MpiTrainingTests
     [Theory]
     [InlineData("ppo")]
     [InlineData("a2c")]
+    [InlineData("trpo")]
+    [InlineData("npg")]
     public void ThreadRanks_TwoLearners_EndWithIdenticalWeights(string algo)
     {
         string root = Directory.CreateTempSubdirectory("tl-dist-").FullName;
@@ -76,43 +78,13 @@ public class MpiTrainingTests
         }
     }
 
-    private static string? MpiSkipReason()
-    {
-        if (!MpiCommunicator.IsAvailable(out string? reason))
-        {
-            return reason;
-        }
-
-        return File.Exists("/usr/bin/mpirun") ? null : "mpirun is not installed (apt-get install openmpi-bin)";
-    }
-
-    private static (int ExitCode, string Output) Mpirun(int ranks, string arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo("mpirun", $"-np {ranks} --oversubscribe --allow-run-as-root dotnet {Path.Combine(AppContext.BaseDirectory, "tensorless.dll")} {arguments}")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
-        start.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"mpirun did not finish within {timeout.TotalSeconds} s");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
-
     [Theory]
     [InlineData("ppo")]
     [InlineData("a2c")]
+    [InlineData("trpo")]
     public void Mpirun_TwoRanks_SameBitsAsTwoThreadRanks(string algo)
     {
-        if (MpiSkipReason() is string reason)
+        if (MpiHarness.SkipReason() is string reason)
         {
             Console.WriteLine($"skipped: {reason}");
             return;
@@ -122,7 +94,7 @@ public class MpiTrainingTests
         try
         {
             string outDir = Path.Combine(root, "mpi");
-            var (code, output) = Mpirun(2, $"train --distributed --algo {algo} --env CartPole-v1 --seed 7 --total-steps 2048 --threads 1 --eval-episodes 0 --set normalize_observations=true --plain --out {outDir}", TimeSpan.FromMinutes(3));
+            var (code, output) = MpiHarness.Run(2, $"train --distributed --algo {algo} --env CartPole-v1 --seed 7 --total-steps 2048 --threads 1 --eval-episodes 0 --set normalize_observations=true --plain --out {outDir}", TimeSpan.FromMinutes(3));
             Assert.True(code == 0, output);
             double[] mpi = [.. TrainedPolicy.Load(outDir).Network.Parameters.SelectMany(p => p.Data.ToArray())];
             var reference = TrainOnThreads(algo, 2, 2048, Path.Combine(root, "threads"));
@@ -137,7 +109,7 @@ public class MpiTrainingTests
     [Fact]
     public void Mpirun_RankFails_JobEndsWithErrorInBoundedTime()
     {
-        if (MpiSkipReason() is string reason)
+        if (MpiHarness.SkipReason() is string reason)
         {
             Console.WriteLine($"skipped: {reason}");
             return;
@@ -145,7 +117,7 @@ public class MpiTrainingTests
 
         // an invalid option fails on every rank before training; OpenMPI aborts the job once one rank exits non-zero
         var watch = Stopwatch.StartNew();
-        var (code, output) = Mpirun(2, "train --distributed --algo ppo --total-steps 64 --set num_envs=2 --eval-episodes 0 --plain --out /tmp/tl-mpi-never", TimeSpan.FromSeconds(60));
+        var (code, output) = MpiHarness.Run(2, "train --distributed --algo ppo --total-steps 64 --set num_envs=2 --eval-episodes 0 --plain --out /tmp/tl-mpi-never", TimeSpan.FromSeconds(60));
         Assert.NotEqual(0, code);
         Assert.Contains("MinibatchSize", output);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60));
@@ -154,7 +126,7 @@ public class MpiTrainingTests
     [Fact]
     public void Mpirun_TwoRankSweep_CompletesEveryMemberAndResumesKeepingFinishedOnes()
     {
-        if (MpiSkipReason() is string reason)
+        if (MpiHarness.SkipReason() is string reason)
         {
             Console.WriteLine($"skipped: {reason}");
             return;
@@ -164,7 +136,7 @@ public class MpiTrainingTests
         try
         {
             string dir = Path.Combine(root, "sweep");
-            var (code, output) = Mpirun(2, $"sweep --distributed --preset ppo-cartpole --grid learning_rate=1e-3,3e-4 --seeds 1-2 --total-steps 512 --eval-episodes 1 --threads 1 --out {dir}", TimeSpan.FromMinutes(3));
+            var (code, output) = MpiHarness.Run(2, $"sweep --distributed --preset ppo-cartpole --grid learning_rate=1e-3,3e-4 --seeds 1-2 --total-steps 512 --eval-episodes 1 --threads 1 --out {dir}", TimeSpan.FromMinutes(3));
             Assert.True(code == 0, output);
             string[] members = [.. from lr in new[] { "learning_rate=1e-3", "learning_rate=3e-4" } from seed in new[] { "seed1", "seed2" } select Path.Combine(dir, lr, seed)];
             Assert.All(members, m => Assert.True(SweepSummary.IsFinished(m), $"{m} is not finished\n{output}"));
@@ -188,7 +160,7 @@ public class MpiTrainingTests
             var before = members.ToDictionary(m => m, m => File.ReadAllBytes(Path.Combine(m, "summary.json")));
             var stamps = members.ToDictionary(m => m, m => File.GetLastWriteTimeUtc(Path.Combine(m, "summary.json")));
             Directory.Delete(members[3], recursive: true);
-            (code, output) = Mpirun(2, $"sweep --distributed --resume {dir}", TimeSpan.FromMinutes(3));
+            (code, output) = MpiHarness.Run(2, $"sweep --distributed --resume {dir}", TimeSpan.FromMinutes(3));
             Assert.True(code == 0, output);
             Assert.Contains("3 kept", output);
             Assert.Contains("1 trained", output);

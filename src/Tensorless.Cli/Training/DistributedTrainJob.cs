@@ -1,23 +1,19 @@
+using System.Globalization;
 using Tensorless.Distributed;
-using Tensorless.Rl.Runs;
 
 namespace Tensorless.Cli.Training;
 
 /// <summary>
-/// <c>tensorless train --distributed</c> under <c>mpirun -np R</c> (issue 14): every rank builds the same agent with its
-/// own seed stream (<see cref="DistributedTraining.RankSeed"/>) and a share of the budget, joins the group (rank 0's
-/// weights broadcast, gradients averaged every step), and trains. Rank 0 writes the run directory and checkpoints; the
-/// other ranks write to a scratch directory that is removed at the end and print nothing.
+/// <c>tensorless train --distributed</c> under <c>mpirun -np R</c> (issue 14): every rank prepares its share of the run
+/// (<see cref="DistributedRun"/>: its own seed stream and a share of the budget, rank 0's weights broadcast, or, with
+/// <c>--resume</c>, its own checkpoint of the update rank 0 resumes, checked to agree with rank 0's), and trains with
+/// gradients averaged every step, checkpoints taken together and a target reached together. Rank 0 writes the run
+/// directory and prints; the other ranks print nothing but errors.
 /// </summary>
 internal static class DistributedTrainJob
 {
-    public static int Run(RunRequest request, bool plain, TextWriter stdout, TextWriter stderr)
+    public static int Run(Tensorless.Rl.Runs.RunRequest request, bool plain, TextWriter stdout, TextWriter stderr)
     {
-        if (request.ResumeDirectory is not null)
-        {
-            throw new ArgumentException("--distributed cannot resume a run yet; resume it in one process, or start a new distributed run.");
-        }
-
         MpiCommunicator communicator;
         try
         {
@@ -33,34 +29,24 @@ internal static class DistributedTrainJob
         {
             int rank = communicator.Rank;
             int size = communicator.Size;
-            string? scratch = rank == 0 ? null : Path.Combine(Path.GetTempPath(), $"tensorless-rank{rank}-{Environment.ProcessId}");
-            var rankRequest = request with
+            using var distributed = DistributedRun.Prepare(request, communicator);
+            var output = rank == 0 ? stdout : TextWriter.Null;
+            output.WriteLine(request.ResumeDirectory is null
+                ? $"Distributed: {size} rank{(size == 1 ? "" : "s")}, seeds seed + rank * 0x9E3779B97F4A7C15, {(request.TotalSteps is long t ? $"{t / size:N0} steps per rank" : "the default budget per rank")}."
+                : $"Distributed: {size} rank{(size == 1 ? "" : "s")} resumed at update {distributed.Run.Agent.Learner.Progress.Updates}, each from its own checkpoint; parameters, optimizer state and normalisers agree on every rank.");
+            int code = TrainJob.Run(distributed.Run, plain, output, stderr, [distributed.Checkpoints]);
+            if (distributed.TargetStop is { } target && !double.IsNaN(target.PooledMeanReturn))
             {
-                Seed = DistributedTraining.RankSeed(request.Seed ?? 1, rank),
-                TotalSteps = request.TotalSteps is long total ? Math.Max(1, total / size) : null,
-                // stopping at a target reads each rank's own episodes: the ranks would stop at different updates
-                Target = null,
-                NoTarget = true,
-                EvalEpisodes = rank == 0 ? request.EvalEpisodes : 0,
-                OutputDirectory = scratch ?? request.OutputDirectory,
-            };
-            try
-            {
-                if (rank == 0)
-                {
-                    stdout.WriteLine($"Distributed: {size} rank{(size == 1 ? "" : "s")}, seeds seed + rank * 0x9E3779B97F4A7C15, {(request.TotalSteps is long t ? $"{t / size:N0} steps per rank" : "the default budget per rank")}.");
-                }
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Over all ranks: the last {target.PooledEpisodes} training episodes ({target.EpisodesPerRank} per rank) averaged {target.PooledMeanReturn:F1} (target {target.Threshold})."));
+            }
 
-                return TrainJob.Run(rankRequest, plain, rank == 0 ? stdout : TextWriter.Null, stderr,
-                    run => DistributedTraining.Attach(run.Agent, communicator));
-            }
-            finally
+            if (code == TrainJob.InterruptedExitCode)
             {
-                if (scratch is not null && Directory.Exists(scratch))
-                {
-                    Directory.Delete(scratch, recursive: true);
-                }
+                output.WriteLine($"A distributed run resumes under mpirun, every rank from its own checkpoint: mpirun -np {size} tensorless train --distributed --resume {distributed.RunDirectory}");
             }
+
+            return code;
         }
     }
 }

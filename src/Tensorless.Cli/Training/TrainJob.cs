@@ -23,10 +23,15 @@ internal static class TrainJob
     /// </summary>
     public const int InterruptedExitCode = 130;
 
-    public static int Run(RunRequest request, bool plain, TextWriter stdout, TextWriter stderr, Action<TrainingRun>? beforeTraining = null)
+    public static int Run(RunRequest request, bool plain, TextWriter stdout, TextWriter stderr)
     {
         using var run = TrainingRun.Prepare(request);
-        beforeTraining?.Invoke(run);
+        return Run(run, plain, stdout, stderr, []);
+    }
+
+    /// <summary>Trains a prepared run; <paramref name="lastCallbacks"/> run after the progress line (a distributed run's synchronised checkpoints).</summary>
+    public static int Run(TrainingRun run, bool plain, TextWriter stdout, TextWriter stderr, IReadOnlyList<ITrainingCallback> lastCallbacks)
+    {
         var setup = run.Setup;
         var learner = run.Agent.Learner;
         string outDir = setup.OutputDirectory;
@@ -37,7 +42,7 @@ internal static class TrainJob
 
         using var stop = new StopSignal();
         var progressLine = new ConsoleProgress(stdout, live: !plain && ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected, setup.Target);
-        var result = run.Train([progressLine], stop.Token);
+        var result = run.Train([progressLine, .. lastCallbacks], stop.Token);
         if (result.Warning is not null)
         {
             stderr.WriteLine($"warning: {result.Warning}");

@@ -97,7 +97,7 @@ public static class AlgorithmRegistry
         AlgorithmEntry.For<A2cOptions>("a2c", "A2C", (env, o) => new A2c(env, o), A2cPresets.All, A2cPresets.Defaults, supportsDataParallel: true),
         AlgorithmEntry.For<ReinforceOptions>("reinforce", "REINFORCE", (env, o) => new Reinforce(env, o), ReinforcePresets.All, ReinforcePresets.Defaults),
         AlgorithmEntry.For<A3cOptions>("a3c", "A3C", (env, o) => new A3c(env, o), A3cPresets.All, A3cPresets.Defaults),
-        AlgorithmEntry.For<TrpoOptions>("trpo", "TRPO", (env, o) => new Trpo(env, o), TrpoPresets.All, TrpoPresets.Defaults),
-        AlgorithmEntry.For<NpgOptions>("npg", "NPG", (env, o) => new Npg(env, o), NpgPresets.All, NpgPresets.Defaults),
+        AlgorithmEntry.For<TrpoOptions>("trpo", "TRPO", (env, o) => new Trpo(env, o), TrpoPresets.All, TrpoPresets.Defaults, supportsDataParallel: true),
+        AlgorithmEntry.For<NpgOptions>("npg", "NPG", (env, o) => new Npg(env, o), NpgPresets.All, NpgPresets.Defaults, supportsDataParallel: true),
     ];
 }

@@ -50,6 +50,13 @@ public sealed class TrainingRun : IDisposable
     public bool Resumed { get; }
 
     /// <summary>
+    /// Builds the callback that stops training at the target (<see cref="RunSetup.Target"/>, passed in); null, the
+    /// default, is <see cref="StopOnReward"/> over this run's own episodes. Data-parallel training sets one that pools the
+    /// episodes of every rank, so all ranks stop at the same update (issue 14).
+    /// </summary>
+    public Func<double, ITrainingCallback>? TargetStop { get; set; }
+
+    /// <summary>
     /// Resolves <paramref name="request"/> and builds the agent, or, with <see cref="RunRequest.ResumeDirectory"/>, loads
     /// the saved run to continue it exactly. The run directory is locked (<c>.lock</c>, held until <see cref="Dispose"/>), so
     /// a second run on the same folder is refused; nothing else is trained or written yet.
@@ -228,7 +235,7 @@ public sealed class TrainingRun : IDisposable
         var all = new List<ITrainingCallback>();
         if (setup.Target is double target)
         {
-            all.Add(new StopOnReward(target));
+            all.Add(TargetStop?.Invoke(target) ?? new StopOnReward(target));
         }
 
         all.Add(metrics);

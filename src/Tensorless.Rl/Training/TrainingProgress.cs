@@ -37,8 +37,11 @@ public sealed class TrainingProgress
     /// <summary>Wall seconds at which a <see cref="StopOnReward"/> criterion was first met, or null.</summary>
     public double? SolvedAtSeconds { get; internal set; }
 
-    /// <summary>Records that the target was reached now (first time only).</summary>
-    internal void MarkSolved()
+    /// <summary>
+    /// Records that the target was reached now (first time only). <see cref="StopOnReward"/> calls it; so does a stop
+    /// rule of its own, such as data-parallel training's, which pools the episodes of every rank (issue 14).
+    /// </summary>
+    public void MarkSolved()
     {
         SolvedAtEnvSteps ??= EnvSteps;
         SolvedAtSeconds ??= WallSeconds;

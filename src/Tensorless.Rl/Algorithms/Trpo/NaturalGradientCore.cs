@@ -47,6 +47,9 @@ internal sealed class NaturalGradientCore : ILinearOperator, ITrustRegionCandida
         _learner = new OnPolicyLearner(env, shared, update);
         _policy = _learner.Policy;
         Runner = new DataParallelRunner(_policy, shared.Threads);
+        // data-parallel over processes (issue 14): the surrogate gradient, every Fisher-vector product of CG and the
+        // critic's gradients go through the runner, so the learner's reducer averages each of them over the ranks
+        _learner.AttachRunner(Runner);
         _actor = _policy.ActorParameters;
         _criticParameters = [.. _policy.CriticParameters];
         CriticOptimizer = OptimizerFactory.Create(shared, _criticParameters, shared.LearningRate);
@@ -215,7 +218,16 @@ internal sealed class NaturalGradientCore : ILinearOperator, ITrustRegionCandida
             kl += _kl[t];
         }
 
-        return (surrogate / rows, kl / rows);
+        surrogate /= rows;
+        kl /= rows;
+        if (_learner.GradientReducer is { } reducer)
+        {
+            // the line search accepts or shrinks a step on these: every rank must see the same numbers and take the same branch
+            surrogate = reducer.Mean(surrogate);
+            kl = reducer.Mean(kl);
+        }
+
+        return (surrogate, kl);
     }
 
     // L = mean_t r_t(theta) A_t with r_t = exp(log pi_theta(a_t|s_t) - log pi_old(a_t|s_t)); its gradient is g
