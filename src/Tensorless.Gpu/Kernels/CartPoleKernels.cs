@@ -1,0 +1,60 @@
+using ILGPU;
+
+namespace Tensorless.Gpu.Kernels;
+
+/// <summary>
+/// CartPole-v1's step (Tensorless.Envs' CartPole, Gymnasium's order of operations) batched over envs: one thread per
+/// env. State is [n x 4] row-major in Gymnasium's order (x, x_dot, theta, theta_dot), as <c>IStatefulEnv.GetState</c> gives it.
+/// </summary>
+internal static class CartPoleKernels
+{
+    public const double Gravity = 9.8;
+    public const double MassCart = 1.0;
+    public const double MassPole = 0.1;
+    public const double TotalMass = MassPole + MassCart;
+    public const double Length = 0.5;
+    public const double PoleMassLength = MassPole * Length;
+    public const double ForceMag = 10.0;
+    public const double Tau = 0.02;
+    public const double ThetaThreshold = 12 * 2 * Math.PI / 360;
+    public const double XThreshold = 2.4;
+
+    public static void Step(Index1D i, ArrayView<double> state, ArrayView<byte> terminatedBefore, ArrayView<double> actions, ArrayView<double> rewards, ArrayView<byte> terminated)
+    {
+        int o = i * 4;
+        double x = state[o];
+        double xDot = state[o + 1];
+        double theta = state[o + 2];
+        double thetaDot = state[o + 3];
+        double force = actions[i] == 1.0 ? ForceMag : -ForceMag;
+        double sinTheta = Math.Sin(theta);
+        double cosTheta = Math.Cos(theta);
+        double temp = (force + (PoleMassLength * (thetaDot * thetaDot) * sinTheta)) / TotalMass;
+        double thetaAcc = ((Gravity * sinTheta) - (cosTheta * temp))
+            / (Length * ((4.0 / 3.0) - (MassPole * (cosTheta * cosTheta) / TotalMass)));
+        double xAcc = temp - (PoleMassLength * thetaAcc * cosTheta / TotalMass);
+        x += Tau * xDot;
+        xDot += Tau * xAcc;
+        theta += Tau * thetaDot;
+        thetaDot += Tau * thetaAcc;
+        bool done = x < -XThreshold || x > XThreshold || theta < -ThetaThreshold || theta > ThetaThreshold;
+        double reward = 1.0;
+        if (done)
+        {
+            // Gymnasium's steps_beyond_terminated: a step after termination earns 0
+            reward = terminatedBefore[i] != 0 ? 0.0 : 1.0;
+            terminatedBefore[i] = 1;
+        }
+
+        state[o] = x;
+        state[o + 1] = xDot;
+        state[o + 2] = theta;
+        state[o + 3] = thetaDot;
+        rewards[i] = reward;
+        terminated[i] = done ? (byte)1 : (byte)0;
+    }
+
+    // observations are float32 values held in doubles, as the CPU env writes them
+    public static void Observations(Index1D i, ArrayView<double> state, ArrayView<double> observations) =>
+        observations[i] = (double)(float)state[i];
+}

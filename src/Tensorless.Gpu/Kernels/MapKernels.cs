@@ -1,0 +1,53 @@
+using ILGPU;
+
+namespace Tensorless.Gpu.Kernels;
+
+/// <summary>Device bodies of the element-wise maps, their backward rules and the bias broadcasts, one thread per element (or per column).</summary>
+internal static class MapKernels
+{
+    public static void Tanh(Index1D i, ArrayView<double> x, ArrayView<double> dst) => dst[i] = Math.Tanh(x[i]);
+
+    // TensorPrimitives.Max(x, 0): NaN stays NaN, -0 becomes +0
+    public static void Relu(Index1D i, ArrayView<double> x, ArrayView<double> dst)
+    {
+        double v = x[i];
+        dst[i] = double.IsNaN(v) || v > 0.0 ? v : 0.0;
+    }
+
+    public static void Scale(Index1D i, ArrayView<double> x, double c, ArrayView<double> dst) => dst[i] = x[i] * c;
+
+    public static void Add(Index1D i, ArrayView<double> x, ArrayView<double> y, ArrayView<double> dst) => dst[i] = x[i] + y[i];
+
+    public static void Accumulate(Index1D i, ArrayView<double> g, ArrayView<double> acc) => acc[i] = acc[i] + g[i];
+
+    // g * c + acc, two roundings (TensorPrimitives.MultiplyAdd)
+    public static void AccumulateScaled(Index1D i, ArrayView<double> g, double c, ArrayView<double> acc) => acc[i] = (g[i] * c) + acc[i];
+
+    // TanhGradient: acc + g (1 - y y)
+    public static void TanhBackward(Index1D i, ArrayView<double> g, ArrayView<double> y, ArrayView<double> acc)
+    {
+        double yi = y[i];
+        acc[i] = acc[i] + (g[i] * (1.0 - (yi * yi)));
+    }
+
+    // ReluGradient: acc + (a > 0 ? g : 0)
+    public static void ReluBackward(Index1D i, ArrayView<double> g, ArrayView<double> a, ArrayView<double> acc) =>
+        acc[i] = acc[i] + (a[i] > 0.0 ? g[i] : 0.0);
+
+    public static void AddRowToEachRow(Index1D i, ArrayView<double> x, ArrayView<double> row, ArrayView<double> dst, int cols) =>
+        dst[i] = x[i] + row[i % cols];
+
+    public static void BroadcastRow(Index1D i, ArrayView<double> row, ArrayView<double> dst, int cols) => dst[i] = row[i % cols];
+
+    // one thread per column, adding row after row (ReductionKernels.AccumulateColumnSums' order)
+    public static void AccumulateColumnSums(Index1D j, ArrayView<double> g, ArrayView<double> acc, int rows, int cols)
+    {
+        double sum = acc[j];
+        for (int r = 0; r < rows; r++)
+        {
+            sum += g[(r * cols) + j];
+        }
+
+        acc[j] = sum;
+    }
+}
