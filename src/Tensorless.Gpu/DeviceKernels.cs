@@ -24,6 +24,8 @@ public sealed partial class DeviceKernels
     private readonly int tile;
     private readonly Action<KernelConfig, GemmShape, ArrayView<double>, ArrayView<double>, ArrayView<double>> gemmTiled;
     private readonly Action<Index1D, GemmShape, ArrayView<double>, ArrayView<double>, ArrayView<double>> gemmSkinny;
+    private readonly Action<Index1D, GemmShape, ArrayView<double>, ArrayView<double>, ArrayView<double>> gemmDirect;
+    private readonly bool direct;
 
     /// <summary>Compiles every kernel for <paramref name="device"/> (seconds on first use; do it once per device).</summary>
     public DeviceKernels(GpuDevice device)
@@ -36,6 +38,9 @@ public sealed partial class DeviceKernels
         tile = (int)Math.Sqrt(Math.Min(256, accelerator.MaxNumThreadsPerGroup));
         gemmTiled = accelerator.LoadStreamKernel<GemmShape, ArrayView<double>, ArrayView<double>, ArrayView<double>>(GemmKernels.Tiled);
         gemmSkinny = accelerator.LoadAutoGroupedStreamKernel<Index1D, GemmShape, ArrayView<double>, ArrayView<double>, ArrayView<double>>(GemmKernels.SkinnyTransposeB);
+        gemmDirect = accelerator.LoadAutoGroupedStreamKernel<Index1D, GemmShape, ArrayView<double>, ArrayView<double>, ArrayView<double>>(GemmKernels.Direct);
+        // ILGPU's CPU accelerator emulates group barriers with thread handshakes: the barrier-free kernel is far faster there
+        direct = device.Kind == DeviceKind.IlgpuCpu;
         LoadElementwise(accelerator);
         LoadRows(accelerator);
         LoadTraining(accelerator);
@@ -45,7 +50,7 @@ public sealed partial class DeviceKernels
     /// <summary>The device these kernels run on.</summary>
     public GpuDevice Device => device;
 
-    /// <summary>The side of the square thread group (and shared-memory tile) the tiled GEMM uses on this device.</summary>
+    /// <summary>The side of the square thread group (and shared-memory tile) the tiled GEMM uses on this device (ILGPU's CPU accelerator runs the barrier-free one-thread-per-output GEMM instead).</summary>
     public int GemmTile => tile;
 
     /// <summary>
@@ -94,6 +99,12 @@ public sealed partial class DeviceKernels
     {
         if (shape.M == 0 || shape.N == 0)
         {
+            return;
+        }
+
+        if (direct)
+        {
+            gemmDirect(shape.M * shape.N, shape, a, b, c);
             return;
         }
 

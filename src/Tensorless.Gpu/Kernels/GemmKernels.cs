@@ -68,6 +68,30 @@ internal static class GemmKernels
     }
 
     /// <summary>
+    /// The same chain as <see cref="Tiled"/>, one thread per output and no shared memory or barriers: what ILGPU's CPU
+    /// accelerator runs, where a group barrier costs a thread handshake and the tiled kernel takes seconds per call.
+    /// </summary>
+    public static void Direct(Index1D index, GemmShape s, ArrayView<double> a, ArrayView<double> b, ArrayView<double> c)
+    {
+        int row = index / s.N;
+        int col = index - (row * s.N);
+        double total = s.Accumulate != 0 ? c[index] : 0.0;
+        for (int p0 = 0; p0 < s.K; p0 += KBlock)
+        {
+            int p1 = s.K - p0 < KBlock ? s.K : p0 + KBlock;
+            double acc = 0.0;
+            for (int p = p0; p < p1; p++)
+            {
+                acc = Math.FusedMultiplyAdd(a[(row * s.ARow) + (p * s.ADepth)], b[(p * s.BDepth) + (col * s.BCol)], acc);
+            }
+
+            total += acc;
+        }
+
+        c[index] = total;
+    }
+
+    /// <summary>
     /// C[i, j] (+)= dot(A[i, :], B[j, :]) as the CPU's skinny A*B^T path computes it: for k &gt;= 4 four four-lane FMA
     /// chains over 16-wide steps, combined lane-wise as (s0 + s1) + (s2 + s3), a four-lane chain over the 4-wide
     /// remainder, the lanes summed as (l0 + l1) + (l2 + l3), then a scalar FMA tail; for k &lt; 4 a plain multiply-add

@@ -271,6 +271,12 @@ public sealed class ActorCriticPolicy : IModule
     /// </summary>
     public IReadOnlyList<Linear> ActorLayers => _trunk is null ? _actor.Layers : [.. _trunk.Layers, .. _actor.Layers];
 
+    /// <summary>
+    /// The critic's linear layers from its input (the observation, or a shared trunk's output) to V(s), with
+    /// <see cref="PolicyOptions.Activation"/> between consecutive layers and after none of the last. Read-only, as <see cref="ActorLayers"/>.
+    /// </summary>
+    public IReadOnlyList<Linear> CriticLayers => _critic.Layers;
+
     /// <summary>The state-independent Gaussian log-std (1 x <see cref="ActionSize"/>), or null for a Discrete space.</summary>
     public Parameter? LogStd => _logStd;
 

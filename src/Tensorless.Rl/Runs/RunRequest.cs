@@ -48,6 +48,13 @@ public sealed record RunRequest
     /// <summary>Threads for the gradient computation; null takes <see cref="RunSetup.DefaultThreads"/>.</summary>
     public int? Threads { get; init; }
 
+    /// <summary>
+    /// Where minibatch gradients are computed: null or <c>cpu</c> (the default), or a device a backend registered in
+    /// <see cref="Training.GradientDevices"/> (<c>ilgpu-cpu</c>, <c>cuda</c>, <c>opencl</c> with Tensorless.Gpu). Not saved
+    /// with the run: a resumed run takes the device its request names.
+    /// </summary>
+    public string? Device { get; init; }
+
     /// <summary>How often a checkpoint is written during training; null is every 30 s.</summary>
     public TimeSpan? CheckpointInterval { get; init; }
 }

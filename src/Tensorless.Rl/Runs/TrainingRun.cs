@@ -94,7 +94,7 @@ public sealed class TrainingRun : IDisposable
             var freshLock = RunLock.Acquire(setup.OutputDirectory);
             try
             {
-                return new TrainingRun(setup, setup.CreateAgent(), resumed: false, interval, freshLock);
+                return new TrainingRun(setup, AttachDevice(setup.CreateAgent(), request.Device), resumed: false, interval, freshLock);
             }
             catch
             {
@@ -134,7 +134,7 @@ public sealed class TrainingRun : IDisposable
                 Checkpoint.Recover(resumeDir);
             }
 
-            agent = Checkpoint.Resume(resumeDir);
+            agent = AttachDevice(Checkpoint.Resume(resumeDir), request.Device);
             var spec = Gym.Spec(agent.EnvId);
             double? target = request.NoTarget ? null : request.Target ?? spec.RewardThreshold;
             var resumed = new RunSetup(
@@ -152,6 +152,26 @@ public sealed class TrainingRun : IDisposable
         {
             agent?.Dispose();
             runLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Puts <paramref name="agent"/>'s gradients on <paramref name="device"/> (nothing for null or cpu); disposes the agent if that fails.</summary>
+    private static IOnPolicyAlgorithm AttachDevice(IOnPolicyAlgorithm agent, string? device)
+    {
+        if (device is null)
+        {
+            return agent;
+        }
+
+        try
+        {
+            agent.Learner.Device = GradientDevices.Create(device, agent);
+            return agent;
+        }
+        catch
+        {
+            agent.Dispose();
             throw;
         }
     }
@@ -377,6 +397,8 @@ public sealed class TrainingRun : IDisposable
             }
         }
 
+        Agent.Learner.Device?.Dispose();
+        Agent.Learner.Device = null;
         Agent.Dispose();
         _lock.Dispose();
     }

@@ -93,6 +93,13 @@ public sealed class OnPolicyLearner
         }
     }
 
+    /// <summary>
+    /// Where the algorithm computes its minibatch gradients when not on the CPU tape (issue 11), or null (the CPU). Set by
+    /// a training run for <c>--device</c>; PPO's clipped objective is the one update that reads it (the device's factory
+    /// refuses the others). Not part of a checkpoint: a run resumes on any device.
+    /// </summary>
+    public IGradientDevice? Device { get; set; }
+
     /// <summary>Connects the algorithm's gradient runner, so <see cref="GradientReducer"/> reaches it.</summary>
     internal void AttachRunner(DataParallelRunner runner)
     {

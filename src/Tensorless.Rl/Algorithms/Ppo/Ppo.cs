@@ -135,7 +135,9 @@ public sealed class Ppo : IOnPolicyAlgorithm
                     LoadMinibatch(learner.Buffer, identity: false, start);
                 }
 
-                var stats = _parts.Runner.Run(o.MinibatchSize, _chunkLoss);
+                var stats = learner.Device is { } device
+                    ? device.PpoClipGradient(_minibatch, o.MinibatchSize, _clip, shared.EntCoef, shared.VfCoef)
+                    : _parts.Runner.Run(o.MinibatchSize, _chunkLoss);
                 if (o.TargetKl is double targetKl && stats.ApproxKl > o.TargetKlFactor * targetKl)
                 {
                     // SB3 and the PPO seed stop the policy iterations once the new policy has moved too far; this
@@ -287,7 +289,7 @@ public sealed class Ppo : IOnPolicyAlgorithm
     /// Approximate KL(old || new) by Schulman's low-variance estimator <c>mean((r - 1) - log r)</c> (as SB3 and CleanRL log
     /// it) and the fraction of ratios outside [1 - clip, 1 + clip].
     /// </summary>
-    internal static (double ApproxKl, double ClipFraction) RatioStatistics(ReadOnlySpan<double> logProb, ReadOnlySpan<double> oldLogProb, double clipRange)
+    public static (double ApproxKl, double ClipFraction) RatioStatistics(ReadOnlySpan<double> logProb, ReadOnlySpan<double> oldLogProb, double clipRange)
     {
         double kl = 0;
         int clipped = 0;

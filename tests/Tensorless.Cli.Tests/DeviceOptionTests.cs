@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Tensorless.Cli;
+
+namespace Tensorless.Cli.Tests;
+
+/// <summary><c>train --device</c> (issue 11): ILGPU's CPU accelerator trains end to end; a missing or unknown device is a usage error.</summary>
+public sealed class DeviceOptionTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tensorless-cli-device-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CommandLineApp.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void TrainOnIlgpuCpu_WritesAnOrdinaryRunThatResumesOnTheCpu()
+    {
+        var (code, output, error) = Run("train", "--device", "ilgpu-cpu", "--total-steps", "256", "--set", "n_epochs=1", "--set", "policy.hidden_sizes=[8]",
+            "--eval-episodes", "2", "--out", _dir, "--plain");
+        Assert.True(code == 0, error + output);
+        using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "summary.json"))))
+        {
+            Assert.Equal(256, summary.RootElement.GetProperty("env_steps").GetInt64());
+        }
+
+        var resumed = Run("train", "--resume", _dir, "--total-steps", "512", "--extend", "--eval-episodes", "0", "--plain");
+        Assert.True(resumed.Code == 0, resumed.Error + resumed.Output);
+    }
+
+    [Theory]
+    [InlineData("tpu", "Unknown device 'tpu'")]
+    [InlineData("ilgpu-cpu", "--seeds")]
+    public void ABadDeviceRequest_IsAUsageError(string device, string expected)
+    {
+        string[] extra = expected == "--seeds" ? ["--seeds", "1-2"] : [];
+        var (code, _, error) = Run(["train", "--device", device, "--total-steps", "256", "--out", _dir, "--plain", .. extra]);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error);
+    }
+}
