@@ -49,4 +49,14 @@ public sealed class DeviceOptionTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains(expected, error);
     }
+
+    [Fact]
+    public void BenchDevice_PrintsTheCpuAndTheCpuAcceleratorRows()
+    {
+        var (code, output, error) = Run("bench", "device", "--rows", "8", "--repeats", "1");
+        Assert.True(code == 0, error + output);
+        Assert.Contains("  cpu ", output);
+        Assert.Contains("  ilgpu-cpu ", output);
+        Assert.True(output.Contains("  cuda ", StringComparison.Ordinal) || output.Contains("cuda: not available", StringComparison.Ordinal), output);
+    }
 }

@@ -16,6 +16,7 @@ internal static class BenchCommand
         bench.Add(CreateSolve());
         bench.Add(CreateMicro());
         bench.Add(CreatePopulation());
+        bench.Add(CreateDevice());
         return bench;
     }
 
@@ -84,6 +85,29 @@ internal static class BenchCommand
             return PopulationBench.Execute(parse.GetValue(preset)!, list, t, parse.GetValue(totalSteps), parse.GetValue(json), parse.InvocationConfiguration.Output);
         });
         return population;
+    }
+
+    private static Command CreateDevice()
+    {
+        var rows = new Option<string>("--rows") { Description = "Batch rows to measure, comma-separated (default 128,2048).", DefaultValueFactory = _ => "128,2048" };
+        var repeats = new Option<int>("--repeats") { Description = "Timed calls per figure; the best is reported (default 5).", DefaultValueFactory = _ => 5 };
+        var device = new Command("device", "The CPU kernels against every available ILGPU accelerator: forward GEMM, one PPO update (gradient on the device) and GAE.") { rows, repeats };
+        device.SetAction(parse =>
+        {
+            var list = parse.GetValue(rows)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v is >= 8 and <= 1 << 20
+                    ? v
+                    : throw new ArgumentException($"--rows takes batch sizes from 8 to {1 << 20:N0} separated by commas, got '{s}'."))
+                .ToArray();
+            int r = parse.GetValue(repeats);
+            if (list.Length == 0 || r < 1)
+            {
+                throw new ArgumentException("--rows needs at least one size and --repeats at least 1.");
+            }
+
+            return DeviceBench.Execute(list, r, parse.InvocationConfiguration.Output);
+        });
+        return device;
     }
 
     private static Command CreateMicro()

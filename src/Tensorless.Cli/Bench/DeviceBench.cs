@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Globalization;
+using Tensorless.Autodiff;
+using Tensorless.Autodiff.Kernels;
+using Tensorless.Envs;
+using Tensorless.Gpu;
+using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Options;
+using Tensorless.Rl.Training;
+
+namespace Tensorless.Cli.Bench;
+
+/// <summary>
+/// <c>tensorless bench device</c> (issue 11): the CPU kernels against every available ILGPU accelerator on the hot loops
+/// of training: the forward GEMM at a 64x64 layer's shape, one PPO update (64x64 tanh actor and critic, one minibatch of
+/// the given rows, gradient on the device, Adam on the CPU) and GAE over a T x N rollout. Device times include waiting
+/// for the device; the PPO update includes its uploads and downloads.
+/// </summary>
+internal static class DeviceBench
+{
+    public static int Execute(IReadOnlyList<int> rows, int repeats, TextWriter stdout)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var kinds = new List<DeviceKind> { DeviceKind.Cpu };
+        foreach (var kind in new[] { DeviceKind.IlgpuCpu, DeviceKind.Cuda, DeviceKind.OpenCl })
+        {
+            if (GpuDevice.IsAvailable(kind))
+            {
+                kinds.Add(kind);
+            }
+            else
+            {
+                stdout.WriteLine($"{kind.ToName()}: not available ({GpuDevice.UnavailableReason(kind)})");
+            }
+        }
+
+        GpuGradientDevices.Register();
+        stdout.WriteLine(string.Create(c, $"bench device: best of {repeats} after one warm-up call; GEMM m x 64 x 64 (A B^T), PPO update of m rows, GAE of 128 steps x m envs."));
+        stdout.WriteLine("  device          rows   GEMM us  GFLOP/s    PPO update ms  samples/s    GAE us");
+        foreach (var kind in kinds)
+        {
+            using var device = kind == DeviceKind.Cpu ? null : GpuDevice.Create(kind);
+            var kernels = device is null ? null : new DeviceKernels(device);
+            foreach (int m in rows)
+            {
+                double gemm = Gemm(device, kernels, m, repeats);
+                double update = PpoUpdate(kind, m, repeats);
+                double gae = GaeTime(device, kernels, m, repeats);
+                stdout.WriteLine(string.Create(c,
+                    $"  {kind.ToName(),-12} {m,7}  {gemm * 1e6,8:F1}  {2.0 * m * 64 * 64 / gemm / 1e9,7:F1}    {update * 1e3,13:F2}  {m / update,9:N0}  {gae * 1e6,8:F1}"));
+            }
+        }
+
+        return 0;
+    }
+
+    private static double Best(int repeats, Action run)
+    {
+        run();
+        double best = double.MaxValue;
+        for (int r = 0; r < repeats; r++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            run();
+            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
+
+        return best;
+    }
+
+    private static double[] Random(Xoshiro256 rng, int n)
+    {
+        var x = new double[n];
+        rng.FillUniform(x, -1, 1);
+        return x;
+    }
+
+    private static double Gemm(GpuDevice? device, DeviceKernels? kernels, int m, int repeats)
+    {
+        var rng = new Xoshiro256(1);
+        double[] a = Random(rng, m * 64), b = Random(rng, 64 * 64), y = new double[m * 64];
+        if (device is null || kernels is null)
+        {
+            return Best(repeats, () => Autodiff.Kernels.Gemm.MatMulTransposeB(a, b, y, m, 64, 64));
+        }
+
+        using var da = device.Upload(a);
+        using var db = device.Upload(b);
+        using var dy = device.Allocate(y.Length);
+        return Best(repeats, () =>
+        {
+            kernels.MatMulTransposeB(da.View, db.View, dy.View, m, 64, 64);
+            device.Synchronize();
+        });
+    }
+
+    private static double PpoUpdate(DeviceKind kind, int m, int repeats)
+    {
+        int envs = 8;
+        var options = new PpoOptions
+        {
+            OnPolicy = new OnPolicyOptions { NumEnvs = envs, NumSteps = Math.Max(1, m / envs), Threads = 1 },
+            MinibatchSize = envs * Math.Max(1, m / envs),
+            NumEpochs = 1,
+        };
+        using var agent = new Ppo(Gym.MakeVector("CartPole-v1", envs, seed: 1), options);
+        agent.Learner.Device = GradientDevices.Create(kind.ToName(), agent);
+        try
+        {
+            agent.Learner.CollectRollout();
+            var metrics = MetricsRecord.CreateStandard();
+            return Best(repeats, () =>
+            {
+                metrics.Clear();
+                agent.Update(1.0, metrics);
+            });
+        }
+        finally
+        {
+            agent.Learner.Device?.Dispose();
+        }
+    }
+
+    private static double GaeTime(GpuDevice? device, DeviceKernels? kernels, int n, int repeats)
+    {
+        const int steps = 128;
+        var rng = new Xoshiro256(2);
+        double[] rewards = Random(rng, steps * n), values = Random(rng, steps * n), truncValues = Random(rng, steps * n), last = Random(rng, n);
+        var terminated = new bool[steps * n];
+        var truncated = new bool[steps * n];
+        for (int i = 0; i < terminated.Length; i += 37)
+        {
+            terminated[i] = true;
+        }
+
+        double[] adv = new double[steps * n], ret = new double[steps * n];
+        if (device is null || kernels is null)
+        {
+            return Best(repeats, () =>
+            {
+                for (int t = steps - 1; t >= 0; t--)
+                {
+                    var next = t == steps - 1 ? last : values.AsSpan((t + 1) * n, n);
+                    ReadOnlySpan<double> nextAdvantages = t == steps - 1 ? new double[n] : adv.AsSpan((t + 1) * n, n);
+                    AdvantageKernels.GaeRow(rewards.AsSpan(t * n, n), values.AsSpan(t * n, n), next, truncValues.AsSpan(t * n, n),
+                        terminated.AsSpan(t * n, n), truncated.AsSpan(t * n, n), nextAdvantages, 0.99, 0.99 * 0.95, adv.AsSpan(t * n, n), ret.AsSpan(t * n, n));
+                }
+            });
+        }
+
+        using var dr = device.Upload(rewards);
+        using var dv = device.Upload(values);
+        using var dterm = device.UploadFlags(terminated);
+        using var dtrunc = device.UploadFlags(truncated);
+        using var dtv = device.Upload(truncValues);
+        using var dl = device.Upload(last);
+        using var da = device.Allocate(steps * n);
+        using var dret = device.Allocate(steps * n);
+        return Best(repeats, () =>
+        {
+            kernels.Gae(dr.View, dv.View, dterm.View, dtrunc.View, dtv.View, dl.View, steps, n, 0.99, 0.99 * 0.95, da.View, dret.View);
+            device.Synchronize();
+        });
+    }
+}
