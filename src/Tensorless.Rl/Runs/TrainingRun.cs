@@ -14,7 +14,7 @@ namespace Tensorless.Rl.Runs;
 /// checkpoint and the learning curve, evaluate on a separate env, and write <c>summary.json</c>. The run directory
 /// holds summary.json, metrics.csv, metrics.jsonl, model.safetensors, config.json and curve.svg.
 /// </summary>
-public sealed class TrainingRun : IDisposable
+public sealed partial class TrainingRun : IDisposable
 {
     /// <summary>Checkpoint interval when the request names none.</summary>
     public static readonly TimeSpan DefaultCheckpointInterval = TimeSpan.FromSeconds(30);
@@ -414,32 +414,6 @@ public sealed class TrainingRun : IDisposable
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
         {
             return "No checkpoint was written before it, so there is nothing to resume.";
-        }
-    }
-
-    /// <summary>What a started run carries between <see cref="BeginTraining"/> and <see cref="FinishTraining"/>.</summary>
-    private sealed class TrainingState(MetricsFileCallback metrics, CancellationCallback cancel, ExplosionWatch explosion)
-    {
-        public MetricsFileCallback Metrics { get; } = metrics;
-
-        public CancellationCallback Cancel { get; } = cancel;
-
-        public ExplosionWatch Explosion { get; } = explosion;
-
-        public TrainingDivergedException? Diverged { get; set; }
-
-        public bool Done { get; set; }
-    }
-
-    /// <summary>Turns a cancellation token into a stop after the current update.</summary>
-    private sealed class CancellationCallback(CancellationToken token) : ITrainingCallback
-    {
-        public bool Stopped { get; private set; }
-
-        public bool OnUpdate(TrainingProgress progress, MetricsRecord metrics)
-        {
-            Stopped |= token.IsCancellationRequested;
-            return !Stopped;
         }
     }
 }
