@@ -29,6 +29,12 @@ public sealed partial class DeviceKernels
 
     /// <summary>Compiles every kernel for <paramref name="device"/> (seconds on first use; do it once per device).</summary>
     public DeviceKernels(GpuDevice device)
+        : this(device, tiledGemm: device?.Kind != DeviceKind.IlgpuCpu)
+    {
+    }
+
+    /// <summary>Compiles every kernel; <paramref name="tiledGemm"/> picks the shared-memory GEMM (tests run it on ILGPU's CPU accelerator too).</summary>
+    internal DeviceKernels(GpuDevice device, bool tiledGemm)
     {
         ArgumentNullException.ThrowIfNull(device);
         this.device = device;
@@ -40,7 +46,7 @@ public sealed partial class DeviceKernels
         gemmSkinny = accelerator.LoadAutoGroupedStreamKernel<Index1D, GemmShape, ArrayView<double>, ArrayView<double>, ArrayView<double>>(GemmKernels.SkinnyTransposeB);
         gemmDirect = accelerator.LoadAutoGroupedStreamKernel<Index1D, GemmShape, ArrayView<double>, ArrayView<double>, ArrayView<double>>(GemmKernels.Direct);
         // ILGPU's CPU accelerator emulates group barriers with thread handshakes: the barrier-free kernel is far faster there
-        direct = device.Kind == DeviceKind.IlgpuCpu;
+        direct = !tiledGemm;
         LoadElementwise(accelerator);
         LoadRows(accelerator);
         LoadTraining(accelerator);

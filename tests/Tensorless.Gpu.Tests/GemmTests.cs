@@ -17,6 +17,10 @@ public sealed class GemmTests(IlgpuCpuFixture fixture)
     [Fact]
     public void Gemm_AllLayoutsRandomShapes_BitIdenticalToCpu() => AllLayoutsBitIdentical(fixture.Kernels, seed: 11);
 
+    [Fact]
+    public void Gemm_TiledSharedMemoryKernel_BitIdenticalToCpu() =>
+        AllLayoutsBitIdentical(new DeviceKernels(fixture.Device, tiledGemm: true), seed: 14);
+
     [DeviceFact(DeviceKind.Cuda)]
     public void Gemm_OnCuda_BitIdenticalToCpu() => OnDevice(DeviceKind.Cuda, k => AllLayoutsBitIdentical(k, seed: 12));
 
