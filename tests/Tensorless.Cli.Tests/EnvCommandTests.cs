@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Tensorless.Cli;
 using Tensorless.Envs.Spaces;
+using static Tensorless.Cli.Tests.CliRunner;
 
 namespace Tensorless.Cli.Tests;
 
@@ -24,14 +25,6 @@ public sealed class EnvCommandTests
         string path = Path.Combine(dir, envId + ".jsonl");
         Assert.True(File.Exists(path), $"Gymnasium fixture '{path}' is missing.");
         return path;
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CommandLineApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 
     [Theory]

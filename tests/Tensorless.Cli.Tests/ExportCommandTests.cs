@@ -24,7 +24,7 @@ public sealed class ExportCommandTests : IDisposable
     public void Export_TrainedRun_WritesTheLibraryCallsModelAndDescribesIt()
     {
         Train();
-        var (code, output, error) = Cli("export", "--run", Run, "--out", Model);
+        var (code, output, error) = CliRunner.Run("export", "--run", Run, "--out", Model);
         Assert.True(code == 0, error);
         Assert.Contains("PPO on CartPole-v1, opset 15, float32", output);
         Assert.Contains("input   observation float32 [batch, 4]", output);
@@ -37,7 +37,7 @@ public sealed class ExportCommandTests : IDisposable
     public void Export_Float64Opset11_WritesThatModel()
     {
         Train();
-        var (code, output, error) = Cli("export", "--run", Run, "--out", Model, "--float64", "--opset", "11");
+        var (code, output, error) = CliRunner.Run("export", "--run", Run, "--out", Model, "--float64", "--opset", "11");
         Assert.True(code == 0, error);
         Assert.Contains("opset 11, float64", output);
         var options = new OnnxExportOptions { Precision = OnnxPrecision.Float64, Opset = 11 };
@@ -51,7 +51,7 @@ public sealed class ExportCommandTests : IDisposable
     public void Export_BadOption_FailsWithCode2AndNamesIt(string args, string expected)
     {
         Train();
-        var (code, _, error) = Cli(["export", "--run", Run, "--out", Model, .. args.Split(' ')]);
+        var (code, _, error) = CliRunner.Run(["export", "--run", Run, "--out", Model, .. args.Split(' ')]);
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", error);
         Assert.Contains(expected, error);
@@ -62,7 +62,7 @@ public sealed class ExportCommandTests : IDisposable
     [Fact]
     public void Export_MissingRun_NamesTheDirectory()
     {
-        var (code, _, error) = Cli("export", "--run", Run, "--out", Model);
+        var (code, _, error) = CliRunner.Run("export", "--run", Run, "--out", Model);
         Assert.Equal(2, code);
         Assert.Contains(Run, error);
         Assert.False(File.Exists(Model));
@@ -73,7 +73,7 @@ public sealed class ExportCommandTests : IDisposable
     {
         Train();
         File.WriteAllText(Path.Combine(Run, "model.safetensors"), "not a safetensors file");
-        var (code, _, error) = Cli("export", "--run", Run, "--out", Model);
+        var (code, _, error) = CliRunner.Run("export", "--run", Run, "--out", Model);
         Assert.Equal(2, code);
         Assert.Contains("model.safetensors", error);
         Assert.False(File.Exists(Model));
@@ -81,15 +81,7 @@ public sealed class ExportCommandTests : IDisposable
 
     private void Train()
     {
-        var (code, _, error) = Cli("train", "--total-steps", "256", "--eval-episodes", "0", "--out", Run, "--plain");
+        var (code, _, error) = CliRunner.Run("train", "--total-steps", "256", "--eval-episodes", "0", "--out", Run, "--plain");
         Assert.True(code == 0, error);
-    }
-
-    private static (int Code, string Output, string Error) Cli(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CommandLineApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Tensorless.Cli;
+using static Tensorless.Cli.Tests.CliRunner;
 
 namespace Tensorless.Cli.Tests;
 
@@ -190,13 +191,5 @@ public sealed class HostileInputTests : IDisposable
         {
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
         }
-    }
-
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CommandLineApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 }

@@ -1,4 +1,5 @@
 using Tensorless.Cli;
+using static Tensorless.Cli.Tests.CliRunner;
 
 namespace Tensorless.Cli.Tests;
 
@@ -12,14 +13,6 @@ public sealed class LectureAndRenderCommandTests : IDisposable
         {
             Directory.Delete(_dir, recursive: true);
         }
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CommandLineApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tensorless.Cli;
+using static Tensorless.Cli.Tests.CliRunner;
 
 namespace Tensorless.Cli.Tests;
 
@@ -14,14 +15,6 @@ public sealed class PopulationCommandTests : IDisposable
         {
             Directory.Delete(_dir, recursive: true);
         }
-    }
-
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CommandLineApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 
     [Fact]

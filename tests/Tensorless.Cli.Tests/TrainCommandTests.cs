@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using Tensorless.Cli;
+using static Tensorless.Cli.Tests.CliRunner;
 
 namespace Tensorless.Cli.Tests;
 
@@ -138,13 +139,5 @@ public sealed class TrainCommandTests : IDisposable
         var (code, _, error) = Run("eval", "--run", _dir);
         Assert.Equal(2, code);
         Assert.Contains(_dir, error);
-    }
-
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CommandLineApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 }
