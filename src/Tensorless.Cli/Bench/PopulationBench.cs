@@ -63,20 +63,20 @@ internal static class PopulationBench
             };
             var request = PopulationRequest.ForSeeds(template, [.. Enumerable.Range(1, k).Select(s => (ulong)s)], directory, threads);
             using var population = PopulationRun.Prepare(request);
-            long updates = 0;
+            long ticks = 0;
             long allocatedAtTick2 = 0, ticksAfter2 = 0, lastAllocated = 0;
             var result = population.Train(status =>
             {
                 // allocation per steady-state update: from the end of the second tick (JIT and first-use buffers done) to the
                 // last tick at which every member still trains
-                updates++;
-                if (updates == 2)
+                ticks++;
+                if (ticks == 2)
                 {
                     allocatedAtTick2 = GC.GetTotalAllocatedBytes(precise: true);
                 }
-                else if (updates > 2 && status.Training == status.Members)
+                else if (ticks > 2 && status.Training == status.Members)
                 {
-                    ticksAfter2 = updates - 2;
+                    ticksAfter2 = ticks - 2;
                     lastAllocated = GC.GetTotalAllocatedBytes(precise: true);
                 }
             });

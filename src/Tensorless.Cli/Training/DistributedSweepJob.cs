@@ -17,14 +17,8 @@ internal static class DistributedSweepJob
 {
     public static int Run(SweepSpec spec, string dir, BandKind band, TextWriter stdout, TextWriter stderr)
     {
-        MpiCommunicator communicator;
-        try
+        if (!MpiStart.TryInitialize(stderr, out var communicator))
         {
-            communicator = MpiCommunicator.Initialize();
-        }
-        catch (MpiUnavailableException ex)
-        {
-            stderr.WriteLine($"error: --distributed: {ex.Message}");
             return ExitCodes.Failed;
         }
 

@@ -14,14 +14,8 @@ internal static class DistributedTrainJob
 {
     public static int Run(Tensorless.Rl.Runs.RunRequest request, bool plain, TextWriter stdout, TextWriter stderr)
     {
-        MpiCommunicator communicator;
-        try
+        if (!MpiStart.TryInitialize(stderr, out var communicator))
         {
-            communicator = MpiCommunicator.Initialize();
-        }
-        catch (MpiUnavailableException ex)
-        {
-            stderr.WriteLine($"error: --distributed: {ex.Message}");
             return ExitCodes.Failed;
         }
 

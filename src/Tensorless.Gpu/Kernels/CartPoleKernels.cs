@@ -1,24 +1,14 @@
 using ILGPU;
+using static Tensorless.Envs.Classic.CartPole;
 
 namespace Tensorless.Gpu.Kernels;
 
 /// <summary>
 /// CartPole-v1's step (Tensorless.Envs' CartPole, Gymnasium's order of operations) batched over envs: one thread per
-/// env. State is [n x 4] row-major in Gymnasium's order (x, x_dot, theta, theta_dot), as <c>IStatefulEnv.GetState</c> gives it.
+/// env, with the CPU env's own physical constants. State is [n x 4] row-major in Gymnasium's order (x, x_dot, theta, theta_dot), as <c>IStatefulEnv.GetState</c> gives it.
 /// </summary>
 internal static class CartPoleKernels
 {
-    public const double Gravity = 9.8;
-    public const double MassCart = 1.0;
-    public const double MassPole = 0.1;
-    public const double TotalMass = MassPole + MassCart;
-    public const double Length = 0.5;
-    public const double PoleMassLength = MassPole * Length;
-    public const double ForceMag = 10.0;
-    public const double Tau = 0.02;
-    public const double ThetaThreshold = 12 * 2 * Math.PI / 360;
-    public const double XThreshold = 2.4;
-
     public static void Step(Index1D i, ArrayView<double> state, ArrayView<byte> terminatedBefore, ArrayView<double> actions, ArrayView<double> rewards, ArrayView<byte> terminated)
     {
         int o = i * 4;

@@ -98,15 +98,15 @@ internal static class PopulationManifest
     {
         json.WriteStartObject();
         json.WriteString("directory", Path.GetRelativePath(directory, r.OutputDirectory!));
-        WriteOrNull(json, "algo", r.Algorithm);
-        WriteOrNull(json, "env", r.EnvId);
-        WriteOrNull(json, "preset", r.Preset);
-        WriteOrNull(json, "seed", r.Seed);
-        WriteOrNull(json, "total_steps", r.TotalSteps);
-        WriteOrNull(json, "target", r.Target);
+        json.WriteOrNull("algo", r.Algorithm);
+        json.WriteOrNull("env", r.EnvId);
+        json.WriteOrNull("preset", r.Preset);
+        json.WriteOrNull("seed", r.Seed);
+        json.WriteOrNull("total_steps", r.TotalSteps);
+        json.WriteOrNull("target", r.Target);
         json.WriteBoolean("no_target", r.NoTarget);
         json.WriteNumber("eval_episodes", r.EvalEpisodes);
-        WriteOrNull(json, "checkpoint_every_seconds", r.CheckpointInterval?.TotalSeconds);
+        json.WriteOrNull("checkpoint_every_seconds", r.CheckpointInterval?.TotalSeconds);
         json.WriteStartArray("overrides");
         foreach (string o in r.Overrides)
         {
@@ -118,9 +118,9 @@ internal static class PopulationManifest
         {
             json.WriteString("status", RunSummary.StatusName(outcome.Status));
             json.WriteNumber("env_steps", outcome.EnvSteps);
-            WriteOrNull(json, "solved_at_env_steps", outcome.SolvedAtEnvSteps);
-            WriteOrNull(json, "train_mean_return_last100", outcome.TrainMeanReturn);
-            WriteOrNull(json, "eval_mean_return", outcome.EvalMeanReturn);
+            json.WriteOrNull("solved_at_env_steps", outcome.SolvedAtEnvSteps);
+            json.WriteOrNull("train_mean_return_last100", outcome.TrainMeanReturn);
+            json.WriteOrNull("eval_mean_return", outcome.EvalMeanReturn);
         }
 
         json.WriteEndObject();
@@ -147,52 +147,4 @@ internal static class PopulationManifest
     }
 
     private static string? String(JsonElement m, string name) => m.GetProperty(name) is { ValueKind: JsonValueKind.String } s ? s.GetString() : null;
-
-    private static void WriteOrNull(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteString(name, value);
-        }
-    }
-
-    private static void WriteOrNull(Utf8JsonWriter json, string name, ulong? value)
-    {
-        if (value is ulong v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
-
-    private static void WriteOrNull(Utf8JsonWriter json, string name, long? value)
-    {
-        if (value is long v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
-
-    private static void WriteOrNull(Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is double v && double.IsFinite(v))
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
 }

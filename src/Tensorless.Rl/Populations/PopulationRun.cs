@@ -354,13 +354,7 @@ public sealed class PopulationRun : IDisposable
         string dir = request.OutputDirectory!;
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, RunSummary.FileName)));
         var root = doc.RootElement;
-        var status = root.GetProperty("status").GetString() switch
-        {
-            "solved" => RunStatus.Solved,
-            "budget_exhausted" => RunStatus.BudgetExhausted,
-            "interrupted" => RunStatus.Interrupted,
-            _ => RunStatus.Diverged,
-        };
+        var status = RunSummary.ParseStatus(root.GetProperty("status").GetString());
         long? solved = root.GetProperty("solved_at_env_steps") is { ValueKind: JsonValueKind.Number } s ? s.GetInt64() : null;
         double? train = root.GetProperty("train_mean_return_last100") is { ValueKind: JsonValueKind.Number } t ? t.GetDouble() : null;
         double? eval = root.GetProperty("eval_mean_return") is { ValueKind: JsonValueKind.Number } e ? e.GetDouble() : null;

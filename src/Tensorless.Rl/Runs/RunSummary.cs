@@ -19,6 +19,15 @@ internal static class RunSummary
         _ => "diverged",
     };
 
+    /// <summary>The status <see cref="StatusName"/> spelled; an unknown name reads as diverged, the status that promises least.</summary>
+    public static RunStatus ParseStatus(string? name) => name switch
+    {
+        "solved" => RunStatus.Solved,
+        "budget_exhausted" => RunStatus.BudgetExhausted,
+        "interrupted" => RunStatus.Interrupted,
+        _ => RunStatus.Diverged,
+    };
+
     public static void Write(string directory, RunStatus runStatus, RunSetup setup, TrainingProgress progress, EvaluationResult? evaluation, string? error = null, string? warning = null)
     {
         Directory.CreateDirectory(directory);
@@ -43,7 +52,7 @@ internal static class RunSummary
             json.WriteString("status", status);
             json.WriteString("algo", algo);
             json.WriteString("env", envId);
-            WriteOrNull(json, "preset", preset);
+            json.WriteOrNull("preset", preset);
             json.WriteNumber("seed", seed);
             json.WriteNumber("num_envs", numEnvs);
             json.WriteNumber("threads", threads);
@@ -55,56 +64,20 @@ internal static class RunSummary
             json.WriteNumber("update_seconds", progress.UpdateSeconds);
             json.WriteNumber("steps_per_second", progress.WallSeconds > 0 ? progress.EnvSteps / progress.WallSeconds : 0);
             json.WriteNumber("train_episodes", progress.Episodes.EpisodeCount);
-            WriteOrNull(json, "train_mean_return_last100", progress.Episodes.WindowCount > 0 ? progress.MeanReturn : null);
-            WriteOrNull(json, "target_return", target);
-            WriteOrNull(json, "eval_mean_return", evaluation?.MeanReturn);
-            WriteOrNull(json, "eval_std_return", evaluation?.StdReturn);
-            WriteOrNull(json, "eval_min_return", evaluation?.MinReturn);
-            WriteOrNull(json, "eval_max_return", evaluation?.MaxReturn);
-            WriteOrNull(json, "eval_success_rate", evaluation?.SuccessRate);
+            json.WriteOrNull("train_mean_return_last100", progress.Episodes.WindowCount > 0 ? progress.MeanReturn : null);
+            json.WriteOrNull("target_return", target);
+            json.WriteOrNull("eval_mean_return", evaluation?.MeanReturn);
+            json.WriteOrNull("eval_std_return", evaluation?.StdReturn);
+            json.WriteOrNull("eval_min_return", evaluation?.MinReturn);
+            json.WriteOrNull("eval_max_return", evaluation?.MaxReturn);
+            json.WriteOrNull("eval_success_rate", evaluation?.SuccessRate);
             json.WriteNumber("eval_episodes", evaluation?.Episodes ?? 0);
-            WriteOrNull(json, "solved_at_env_steps", progress.SolvedAtEnvSteps);
-            WriteOrNull(json, "solved_at_seconds", progress.SolvedAtSeconds);
-            WriteOrNull(json, "error", error);
-            WriteOrNull(json, "warning", warning);
+            json.WriteOrNull("solved_at_env_steps", progress.SolvedAtEnvSteps);
+            json.WriteOrNull("solved_at_seconds", progress.SolvedAtSeconds);
+            json.WriteOrNull("error", error);
+            json.WriteOrNull("warning", warning);
             json.WriteString("dotnet", Environment.Version.ToString());
             json.WriteEndObject();
-        }
-    }
-
-    private static void WriteOrNull(Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is double v && double.IsFinite(v))
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
-
-    private static void WriteOrNull(Utf8JsonWriter json, string name, long? value)
-    {
-        if (value is long v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
-
-    private static void WriteOrNull(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteString(name, value);
         }
     }
 }
