@@ -69,7 +69,8 @@ public sealed class DistributedRun : IDisposable
             // every checkpoint is taken by all ranks at an update rank 0 picks (SynchronizedCheckpoint), never on a rank's own clock
             CheckpointInterval = TimeSpan.MaxValue,
         };
-        string? scratch = rank == 0 ? null : Path.Combine(Path.GetTempPath(), $"tensorless-rank{rank}-{Environment.ProcessId}");
+        // unique per run, not only per process: thread-ranks of two runs in one process (the tests) share a process id
+        string? scratch = rank == 0 ? null : Path.Combine(Path.GetTempPath(), $"tensorless-rank{rank}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         TrainingRun? run = null;
         int? resumedUpdate = null;
         string runDirectory;
