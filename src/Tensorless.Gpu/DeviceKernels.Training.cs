@@ -10,7 +10,8 @@ public sealed partial class DeviceKernels
     private Action<Index1D, double, ArrayView<double>, ArrayView<double>, ArrayView<double>, double, ArrayView<double>> surrogateBackward = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, int, ArrayView<double>> mse = null!;
     private Action<Index1D, double, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>> mseBackward = null!;
-    private Action<Index1D, ArrayView<double>, int, ArrayView<double>> squaredNorm = null!;
+    private Action<Index1D, ArrayView<double>, int, ArrayView<double>> squaredNorm = null!, globalNorm = null!;
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, double> scaleToNorm = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, AdamScalars> adam = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, double, double, double, double> rmsProp = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, SgdScalars> sgd = null!;
@@ -79,6 +80,43 @@ public sealed partial class DeviceKernels
         CheckLength(x.Length, n);
         CheckLength(result.Length, 1);
         squaredNorm(1, x, n, result);
+    }
+
+    /// <summary>
+    /// Global-norm gradient clipping as <c>GradientClipping.ClipByGlobalNorm</c> (PyTorch's <c>clip_grad_norm_</c>) does
+    /// it, on the device: each gradient's squared norm into <paramref name="scratch"/>[i], their sum's square root (the
+    /// total norm, summed in parameter order) into <paramref name="scratch"/>[count], then every gradient multiplied by
+    /// <c>maxNorm / (total + 1e-6)</c> where that is below 1. Nothing comes back to the host; read the total norm from
+    /// <c>scratch[count]</c> when it is wanted.
+    /// </summary>
+    /// <param name="gradients">The gradients, one view per parameter.</param>
+    /// <param name="maxNorm">The largest norm left alone; positive.</param>
+    /// <param name="scratch">At least <c>gradients.Count + 1</c> elements.</param>
+    /// <exception cref="ArgumentException"><paramref name="maxNorm"/> is not positive, or <paramref name="scratch"/> is short.</exception>
+    public void ClipByGlobalNorm(IReadOnlyList<ArrayView<double>> gradients, double maxNorm, ArrayView<double> scratch)
+    {
+        ArgumentNullException.ThrowIfNull(gradients);
+        if (!(maxNorm > 0))
+        {
+            throw new ArgumentException($"maxNorm must be positive, got {maxNorm}.", nameof(maxNorm));
+        }
+
+        int count = gradients.Count;
+        CheckLength(scratch.Length, count + 1L);
+        for (int i = 0; i < count; i++)
+        {
+            squaredNorm(1, gradients[i], (int)gradients[i].Length, scratch.SubView(i, 1));
+        }
+
+        globalNorm(1, scratch, count, scratch.SubView(count, 1));
+        var total = scratch.SubView(count, 1);
+        for (int i = 0; i < count; i++)
+        {
+            if (gradients[i].Length > 0)
+            {
+                scaleToNorm((int)gradients[i].Length, gradients[i], total, maxNorm);
+            }
+        }
     }
 
     /// <summary>One Adam step over n elements (<c>OptimizerKernels.AdamStep</c>, same arguments and formula, same bits where the device rounds each operation).</summary>
@@ -152,6 +190,8 @@ public sealed partial class DeviceKernels
         mse = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, int, ArrayView<double>>(TrainingKernels.Mse);
         mseBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, double, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>>(TrainingKernels.MseBackward);
         squaredNorm = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, int, ArrayView<double>>(TrainingKernels.SquaredNorm);
+        globalNorm = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, int, ArrayView<double>>(TrainingKernels.GlobalNorm);
+        scaleToNorm = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, double>(TrainingKernels.ScaleToNorm);
         adam = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, AdamScalars>(TrainingKernels.Adam);
         rmsProp = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, double, double, double, double>(TrainingKernels.RmsProp);
         sgd = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, SgdScalars>(TrainingKernels.Sgd);

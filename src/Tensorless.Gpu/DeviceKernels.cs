@@ -49,6 +49,7 @@ public sealed partial class DeviceKernels
         direct = !tiledGemm;
         LoadElementwise(accelerator);
         LoadRows(accelerator);
+        LoadGaussian(accelerator);
         LoadTraining(accelerator);
         LoadEnvs(accelerator);
     }

@@ -84,6 +84,9 @@ internal sealed class DeviceMlp : IDisposable
         throw new InvalidOperationException("An MLP has at least one layer.");
     }
 
+    /// <summary>The last layer's output of the last <see cref="Forward"/> over <paramref name="rows"/> rows.</summary>
+    public ArrayView<double> LastOutput(int rows) => _pre[^1].View.SubView(0, (long)rows * Outputs);
+
     /// <summary>
     /// The backward pass for upstream gradient <paramref name="gradOutput"/> of the last <see cref="Forward"/>'s output
     /// (same <paramref name="input"/> and <paramref name="rows"/>): leaves every layer's weight and bias gradient on the device.

@@ -10,7 +10,7 @@ public static class GpuGradientDevices
     {
         try
         {
-            return DevicePpoGradient.Create(kind, agent);
+            return DeviceActorCriticGradient.Create(kind, agent);
         }
         catch (DeviceUnavailableException e)
         {

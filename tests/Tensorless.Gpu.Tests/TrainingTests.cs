@@ -1,10 +1,11 @@
 using Tensorless.Autodiff;
 using Tensorless.Autodiff.Kernels;
+using Tensorless.Autodiff.Optim;
 using Xunit.Abstractions;
 
 namespace Tensorless.Gpu.Tests;
 
-/// <summary>PPO loss pieces, optimizer steps, the squared norm and GAE against the CPU kernels.</summary>
+/// <summary>PPO loss pieces, optimizer steps, the squared norm, global-norm clipping and GAE against the CPU kernels.</summary>
 [Collection(IlgpuCpuCollection.Name)]
 public sealed class TrainingTests(IlgpuCpuFixture fixture, ITestOutputHelper output)
 {
@@ -113,6 +114,57 @@ public sealed class TrainingTests(IlgpuCpuFixture fixture, ITestOutputHelper out
 
         // measured: 4.2e-16 (TensorPrimitives.Norm's lane order against the device's index order)
         output.WriteLine($"squared norm: largest relative difference {worstNorm:E2}");
+    }
+
+    [Theory]
+    [InlineData(0.5)]  // clips: the gradients' norm is several times this
+    [InlineData(1e6)]  // leaves them alone
+    public void ClipByGlobalNorm_RandomParameters_MatchesGradientClipping(double maxNorm)
+    {
+        var rng = new Xoshiro256(33);
+        // a network's shapes: weights, biases, a single log-std, a 1 x 1 bias
+        (int Rows, int Cols)[] shapes = [(4, 8), (1, 8), (8, 3), (1, 3), (1, 1)];
+        var parameters = shapes.Select((s, i) => new Parameter("p" + i, s.Rows, s.Cols)).ToArray();
+        var buffers = new List<ILGPU.Runtime.MemoryBuffer1D<double, ILGPU.Stride1D.Dense>>();
+        try
+        {
+            foreach (var p in parameters)
+            {
+                rng.FillUniform(p.Grad, -1, 1);
+                buffers.Add(Device.Upload(p.Grad));
+            }
+
+            using var scratch = Device.Allocate(parameters.Length + 1);
+            Kernels.ClipByGlobalNorm([.. buffers.Select(b => (ILGPU.ArrayView<double>)b.View)], maxNorm, scratch.View);
+            double total = GradientClipping.ClipByGlobalNorm(parameters, maxNorm);
+
+            double deviceTotal = Device.Download(scratch.View)[parameters.Length];
+            TestData.AssertClose([total], [deviceTotal], 1e-12, $"total norm, maxNorm={maxNorm}");
+            double worst = 0;
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                // the norm is summed in index order here and in TensorPrimitives' lanes on the CPU: the scale differs by rounding
+                worst = Math.Max(worst, TestData.AssertClose(parameters[i].Grad, Device.Download(buffers[i].View), 1e-12, $"gradient {i}, maxNorm={maxNorm}"));
+            }
+
+            output.WriteLine($"maxNorm {maxNorm}: total {total:R}, largest relative gradient difference {worst:E2}");
+            // clipped, the norm lands just under the limit (PyTorch's 1e-6); unclipped, it is unchanged
+            double after = Math.Sqrt(buffers.Sum(b => Device.Download(b.View).Sum(x => x * x)));
+            Assert.Equal(Math.Min(total, maxNorm), after, 5);
+        }
+        finally
+        {
+            buffers.ForEach(b => b.Dispose());
+        }
+    }
+
+    [Fact]
+    public void ClipByGlobalNorm_ANonPositiveLimitOrAShortScratch_IsRefused()
+    {
+        using var g = Device.Allocate(3);
+        using var scratch = Device.Allocate(1);
+        Assert.Contains("maxNorm", Assert.Throws<ArgumentException>(() => Kernels.ClipByGlobalNorm([g.View], 0.0, scratch.View)).Message);
+        Assert.Contains("needs 2", Assert.Throws<ArgumentException>(() => Kernels.ClipByGlobalNorm([g.View], 1.0, scratch.View)).Message);
     }
 
     [Theory]

@@ -86,6 +86,28 @@ internal static class TrainingKernels
         result[index] = norm * norm;
     }
 
+    // GradientClipping.GlobalNorm: the norm of the per-parameter norms, from their squares, summed in parameter order
+    public static void GlobalNorm(Index1D index, ArrayView<double> squaredNorms, int count, ArrayView<double> total)
+    {
+        double sum = 0.0;
+        for (int i = 0; i < count; i++)
+        {
+            sum += squaredNorms[i];
+        }
+
+        total[index] = Math.Sqrt(sum);
+    }
+
+    // GradientClipping.ClipByGlobalNorm's scaling: coef = maxNorm / (total + 1e-6), applied only when below 1
+    public static void ScaleToNorm(Index1D i, ArrayView<double> grad, ArrayView<double> total, double maxNorm)
+    {
+        double coef = maxNorm / (total[0] + 1e-6);
+        if (coef < 1.0)
+        {
+            grad[i] = grad[i] * coef;
+        }
+    }
+
     // OptimizerKernels.AdamElement
     public static void Adam(Index1D i, ArrayView<double> param, ArrayView<double> grad, ArrayView<double> expAvg, ArrayView<double> expAvgSq, AdamScalars s)
     {

@@ -87,7 +87,9 @@ public sealed class A2c : IOnPolicyAlgorithm
             _batch.NormalizeAdvantages();
         }
 
-        var stats = _parts.Runner.Run(_batch.Size, _chunkLoss);
+        var stats = learner.Device is { } device
+            ? device.A2cGradient(_batch, _batch.Size, o.EntCoef, o.VfCoef, withValue: _parts.ValueFit is null)
+            : _parts.Runner.Run(_batch.Size, _chunkLoss);
         learner.EnsureFinite(stats.Loss, "the A2C loss");
         if (o.MaxGradNorm is double maxNorm)
         {

@@ -136,7 +136,7 @@ public sealed class Ppo : IOnPolicyAlgorithm
                 }
 
                 var stats = learner.Device is { } device
-                    ? device.PpoClipGradient(_minibatch, o.MinibatchSize, _clip, shared.EntCoef, shared.VfCoef)
+                    ? device.PpoClipGradient(_minibatch, o.MinibatchSize, _clip, shared.EntCoef, shared.VfCoef, withValue: _parts.ValueFit is null)
                     : _parts.Runner.Run(o.MinibatchSize, _chunkLoss);
                 if (o.TargetKl is double targetKl && stats.ApproxKl > o.TargetKlFactor * targetKl)
                 {

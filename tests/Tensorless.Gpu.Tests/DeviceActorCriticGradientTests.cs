@@ -10,13 +10,13 @@ using Xunit.Abstractions;
 
 namespace Tensorless.Gpu.Tests;
 
-/// <summary>PPO's minibatch gradient on ILGPU's CPU accelerator against the CPU tape, and training runs on a device (issue 11).</summary>
-public sealed class DevicePpoGradientTests : IDisposable
+/// <summary>PPO's and A2C's gradients on ILGPU's CPU accelerator against the CPU tape, and training runs on a device (issue 11).</summary>
+public sealed class DeviceActorCriticGradientTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "tensorless-gpu-" + Guid.NewGuid().ToString("N"));
     private readonly ITestOutputHelper _output;
 
-    public DevicePpoGradientTests(ITestOutputHelper output)
+    public DeviceActorCriticGradientTests(ITestOutputHelper output)
     {
         _output = output;
         GpuGradientDevices.Register();
@@ -30,27 +30,29 @@ public sealed class DevicePpoGradientTests : IDisposable
         }
     }
 
-    /// <summary>A small PPO on CartPole: 4 envs x 16 steps, minibatches of 32, 2 epochs, a [8, 8] network.</summary>
-    private static PpoOptions Small(Activation activation = Activation.Tanh) => new()
+    /// <summary>4 envs x 16 steps, a [8, 8] network, seed 3; with <paramref name="valueFit"/> the seeds' separate value fit.</summary>
+    private static OnPolicyOptions Small(Activation activation = Activation.Tanh, bool valueFit = false) => new()
     {
-        OnPolicy = new OnPolicyOptions
-        {
-            NumEnvs = 4, NumSteps = 16, Seed = 3, EntCoef = 0.01, LearningRate = 1e-3,
-            Policy = new PolicyOptions { HiddenSizes = [8, 8], Activation = activation },
-        },
-        MinibatchSize = 32,
-        NumEpochs = 2,
+        NumEnvs = 4, NumSteps = 16, Seed = 3, EntCoef = 0.01, LearningRate = 1e-3,
+        TrainValueIterations = valueFit ? 3 : 0, ValueLearningRate = valueFit ? 1e-2 : null,
+        Policy = new PolicyOptions { HiddenSizes = [8, 8], Activation = activation },
     };
+
+    /// <summary>A small PPO: minibatches of 32, 2 epochs.</summary>
+    private static Ppo SmallPpo(string env, Activation activation = Activation.Tanh, bool valueFit = false) =>
+        new(Gym.MakeVector(env, 4, seed: 3), new PpoOptions { OnPolicy = Small(activation, valueFit), MinibatchSize = 32, NumEpochs = 2 });
+
+    private static A2c SmallA2c(string env, bool valueFit = false) =>
+        new(Gym.MakeVector(env, 4, seed: 3), new A2cOptions { OnPolicy = Small(valueFit: valueFit) });
 
     private static double[] Flatten(IOnPolicyAlgorithm agent) => [.. agent.Policy.Parameters.SelectMany(p => p.Data.ToArray())];
 
-    [Theory]
-    [InlineData(Activation.Tanh)]
-    [InlineData(Activation.Relu)]
-    public void PpoUpdates_OnTheCpuAccelerator_StayWithinRoundingOfTheCpu(Activation activation)
+    /// <summary>
+    /// Three updates of <paramref name="cpu"/> on the tape and of <paramref name="device"/> (the same run) on ILGPU's CPU
+    /// accelerator; after each the parameters and the logged losses agree within 1e-10 relative.
+    /// </summary>
+    private void AssertSameUpdates(IOnPolicyAlgorithm cpu, IOnPolicyAlgorithm device, string context)
     {
-        using var cpu = new Ppo(Gym.MakeVector("CartPole-v1", 4, seed: 3), Small(activation));
-        using var device = new Ppo(Gym.MakeVector("CartPole-v1", 4, seed: 3), Small(activation));
         device.Learner.Device = GradientDevices.Create("ilgpu-cpu", device);
         try
         {
@@ -67,9 +69,9 @@ public sealed class DevicePpoGradientTests : IDisposable
                 var a = Flatten(cpu);
                 var b = Flatten(device);
                 double worst = a.Zip(b).Max(p => Math.Abs(p.First - p.Second) / Math.Max(1.0, Math.Abs(p.First)));
-                _output.WriteLine($"{activation}, update {update}: largest parameter difference {worst:E2}");
-                // the device's tanh and its summation orders differ from the CPU's by rounding (docs/gpu.md); three Adam updates keep that near 1e-15
-                Assert.True(worst < 1e-10, $"{activation}, update {update}: parameters differ by {worst:E2} (relative)");
+                _output.WriteLine($"{context}, update {update}: largest parameter difference {worst:E2}");
+                // the device's tanh and its summation orders differ from the CPU's by rounding (docs/gpu.md); three updates keep that near 1e-15
+                Assert.True(worst < 1e-10, $"{context}, update {update}: parameters differ by {worst:E2} (relative)");
                 Assert.Equal(m1[MetricNames.PolicyLoss].AsDouble(), m2[MetricNames.PolicyLoss].AsDouble(), 1e-10);
                 Assert.Equal(m1[MetricNames.ValueLoss].AsDouble(), m2[MetricNames.ValueLoss].AsDouble(), 1e-10);
                 Assert.Equal(m1[MetricNames.Entropy].AsDouble(), m2[MetricNames.Entropy].AsDouble(), 1e-10);
@@ -78,7 +80,49 @@ public sealed class DevicePpoGradientTests : IDisposable
         finally
         {
             device.Learner.Device?.Dispose();
+            device.Learner.Device = null;
         }
+    }
+
+    [Theory]
+    [InlineData(Activation.Tanh)]
+    [InlineData(Activation.Relu)]
+    public void PpoUpdates_OnTheCpuAccelerator_StayWithinRoundingOfTheCpu(Activation activation)
+    {
+        using var cpu = SmallPpo("CartPole-v1", activation);
+        using var device = SmallPpo("CartPole-v1", activation);
+        AssertSameUpdates(cpu, device, $"PPO CartPole {activation}");
+    }
+
+    [Theory]
+    [InlineData("Pendulum-v1")]
+    [InlineData("MountainCarContinuous-v0")]
+    public void PpoUpdates_WithAGaussianHead_StayWithinRoundingOfTheCpu(string env)
+    {
+        using var cpu = SmallPpo(env);
+        using var device = SmallPpo(env);
+        AssertSameUpdates(cpu, device, "PPO " + env);
+        // the log-std is trained on the device too (its gradient holds the entropy bonus and every row's term)
+        Assert.NotEqual(0.0, cpu.Policy.LogStd!.Data[0]);
+    }
+
+    [Theory]
+    [InlineData("CartPole-v1", false)]
+    [InlineData("Pendulum-v1", false)]
+    [InlineData("CartPole-v1", true)]
+    public void A2cUpdates_OnTheCpuAccelerator_StayWithinRoundingOfTheCpu(string env, bool valueFit)
+    {
+        using var cpu = SmallA2c(env, valueFit);
+        using var device = SmallA2c(env, valueFit);
+        AssertSameUpdates(cpu, device, $"A2C {env}{(valueFit ? ", separate value fit" : "")}");
+    }
+
+    [Fact]
+    public void PpoWithTheSeparateValueFit_OnTheCpuAccelerator_StaysWithinRoundingOfTheCpu()
+    {
+        using var cpu = SmallPpo("CartPole-v1", valueFit: true);
+        using var device = SmallPpo("CartPole-v1", valueFit: true);
+        AssertSameUpdates(cpu, device, "PPO CartPole, separate value fit");
     }
 
     [Fact]
@@ -114,13 +158,15 @@ public sealed class DevicePpoGradientTests : IDisposable
     }
 
     [Theory]
-    [InlineData("a2c", "CartPole-v1", "computes PPO's gradient")]
-    [InlineData("ppo", "Pendulum-v1", "Discrete action space")]
-    public void UnsupportedRuns_AreRefusedWithTheReason(string algo, string env, string reason)
+    [InlineData("trpo", "CartPole-v1", null, "computes PPO's and A2C's gradients")]
+    [InlineData("ppo", "CartPole-v1", "policy.shared_trunk=true", "separate actor and critic networks")]
+    [InlineData("ppo", "CartPole-v1", "clip_range_vf=0.2", "no value clipping")]
+    public void UnsupportedRuns_AreRefusedWithTheReason(string algo, string env, string? setting, string reason)
     {
         var e = Assert.Throws<NotSupportedException>(() => TrainingRun.Prepare(new RunRequest
         {
             Algorithm = algo, EnvId = env, TotalSteps = 256, Threads = 1, OutputDirectory = Path.Combine(_dir, algo + env), Device = "ilgpu-cpu",
+            Overrides = setting is null ? [] : [setting],
         }));
         Assert.Contains(reason, e.Message);
     }

@@ -1,0 +1,234 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Tensorless.Autodiff.Kernels;
+using Tensorless.Gpu.Heads;
+using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Policies;
+using Tensorless.Rl.Training;
+
+namespace Tensorless.Gpu;
+
+/// <summary>
+/// PPO's and A2C's minibatch gradient on a device (issue 11): the actor and critic MLPs' forward and backward passes,
+/// the action distribution's log-probability, entropy and their rules (<see cref="DevicePolicyHead"/>: categorical or
+/// diagonal Gaussian), and the policy and value losses' rules, all as device kernels. The CPU policy stays the run's
+/// state: its parameters are uploaded before each gradient, the gradient is downloaded into them, and the CPU clips it
+/// and takes the optimizer step. The diagnostics (losses, entropy, approximate KL, clip fraction) are computed on the
+/// host from the downloaded log-probabilities, entropies and values with the CPU's own kernels, in the tape's order.
+/// </summary>
+/// <remarks>
+/// Serves PPO with the clipped objective and A2C, with separate actor and critic networks, no value clipping, in one
+/// process; the value term trained jointly or by the seeds' separate value fit (then only the policy's gradient is
+/// computed here). <see cref="Create"/> names whichever of these a run lacks.
+/// </remarks>
+public sealed class DeviceActorCriticGradient : IGradientDevice
+{
+    private readonly GpuDevice _device;
+    private readonly DeviceKernels _kernels;
+    private readonly ActorCriticPolicy _policy;
+    private readonly DeviceMlp _actor;
+    private readonly DeviceMlp _critic;
+    private readonly DevicePolicyHead _head;
+    private MemoryBuffer1D<double, Stride1D.Dense>? _observations, _actions, _oldLogProbs, _advantages, _returns;
+    private MemoryBuffer1D<double, Stride1D.Dense>? _logProb, _entropy, _gradLogProb, _gradHead, _gradValues;
+    private double[] _hostLogProb = [], _hostEntropy = [], _hostValues = [], _hostScratch = [];
+    private int _capacity;
+
+    private DeviceActorCriticGradient(GpuDevice device, ActorCriticPolicy policy)
+    {
+        _device = device;
+        _kernels = new DeviceKernels(device);
+        _policy = policy;
+        _actor = new DeviceMlp(device, _kernels, policy.ActorLayers, policy.Options.Activation);
+        _critic = new DeviceMlp(device, _kernels, policy.CriticLayers, policy.Options.Activation);
+        _head = DevicePolicyHead.Create(device, _kernels, policy);
+    }
+
+    /// <inheritdoc />
+    public string Name => _device.Name;
+
+    /// <summary>Builds the device gradient for <paramref name="agent"/> on a new device of <paramref name="kind"/>.</summary>
+    /// <exception cref="NotSupportedException">The agent is not a run this device serves; the message names the option.</exception>
+    /// <exception cref="DeviceUnavailableException">No such accelerator here.</exception>
+    public static DeviceActorCriticGradient Create(DeviceKind kind, IOnPolicyAlgorithm agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        string device = kind.ToName();
+        var (policy, missing) = agent switch
+        {
+            Ppo ppo => (ppo.Policy, ppo.Options.PolicyObjective != PolicyObjective.Clip ? "the clipped objective (policy_objective=Clip)"
+                : ppo.Options.ClipRangeVf is not null ? "no value clipping (clip_range_vf unset)"
+                : ppo.Learner.GradientReducer is not null ? "a single process (not --distributed)"
+                : null),
+            A2c a2c => (a2c.Policy, a2c.Learner.GradientReducer is not null ? "a single process (not --distributed)" : null),
+            _ => throw new NotSupportedException($"--device {device} computes PPO's and A2C's gradients; {agent.Algorithm} trains on the CPU (--device cpu)."),
+        };
+        missing ??= !policy.HasSeparateNetworks ? "separate actor and critic networks (policy.shared_trunk=false)" : null;
+        if (missing is not null)
+        {
+            throw new NotSupportedException($"--device {device} computes {agent.Algorithm}'s minibatch gradient for {missing}; this run needs the CPU (--device cpu).");
+        }
+
+        var gpu = GpuDevice.Create(kind);
+        try
+        {
+            return new DeviceActorCriticGradient(gpu, policy);
+        }
+        catch
+        {
+            gpu.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public UpdateStats PpoClipGradient(Minibatch batch, int rows, double clipRange, double entCoef, double vfCoef, bool withValue)
+    {
+        Forward(batch, rows, withValue);
+        var gradLogProb = View(_gradLogProb!, rows);
+        gradLogProb.MemSetToZero();
+        _kernels.AccumulateClippedSurrogateBackward(1.0, View(_logProb!, rows), View(_oldLogProbs!, rows), View(_advantages!, rows), rows, clipRange, gradLogProb);
+        Backward(rows, entCoef, vfCoef, withValue);
+
+        var logProb = _hostLogProb.AsSpan(0, rows);
+        ReadOnlySpan<double> old = batch.OldLogProbs.Data[..rows];
+        double policyLoss = LossKernels.ClippedSurrogate(logProb, old, batch.Advantages.Data[..rows], clipRange);
+        var (approxKl, clipFraction) = Ppo.RatioStatistics(logProb, old, clipRange);
+        var stats = Stats(batch, rows, policyLoss, entCoef, vfCoef, withValue);
+        stats.ApproxKl = approxKl;
+        stats.ClipFraction = clipFraction;
+        return stats;
+    }
+
+    /// <inheritdoc />
+    public UpdateStats A2cGradient(Minibatch batch, int rows, double entCoef, double vfCoef, bool withValue)
+    {
+        Forward(batch, rows, withValue);
+        // L_policy = -mean(A log pi): the tape's rule gives each log pi the gradient (-1 * (1 / rows)) * A
+        var gradLogProb = View(_gradLogProb!, rows);
+        gradLogProb.MemSetToZero();
+        _kernels.AccumulateScaled(View(_advantages!, rows), -1.0 * (1.0 / rows), gradLogProb, rows);
+        Backward(rows, entCoef, vfCoef, withValue);
+
+        var product = _hostScratch.AsSpan(0, rows);
+        ElementwiseKernels.Multiply(_hostLogProb.AsSpan(0, rows), batch.Advantages.Data[..rows], product);
+        double policyLoss = ReductionKernels.Mean(product) * -1.0;
+        return Stats(batch, rows, policyLoss, entCoef, vfCoef, withValue);
+    }
+
+    /// <summary>Frees the device buffers and the accelerator.</summary>
+    public void Dispose()
+    {
+        _actor.Dispose();
+        _critic.Dispose();
+        _head.Dispose();
+        foreach (var buffer in Buffers())
+        {
+            buffer?.Dispose();
+        }
+
+        _device.Dispose();
+    }
+
+    private static ArrayView<double> View(MemoryBuffer1D<double, Stride1D.Dense> buffer, int length) => buffer.View.SubView(0, length);
+
+    // uploads the minibatch and the parameters, runs both networks and the head; downloads log pi, H and V for the diagnostics
+    private void Forward(Minibatch batch, int rows, bool withValue)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, batch.Size);
+        EnsureCapacity(rows);
+        int obsSize = _policy.ObservationSize;
+        int actionColumns = _head.ActionColumns;
+        var obs = View(_observations!, rows * obsSize);
+        _device.CopyToDevice(batch.Observations.Data[..(rows * obsSize)], obs);
+        _device.CopyToDevice(batch.Actions.Data[..(rows * actionColumns)], View(_actions!, rows * actionColumns));
+        _device.CopyToDevice(batch.OldLogProbs.Data[..rows], View(_oldLogProbs!, rows));
+        _device.CopyToDevice(batch.Advantages.Data[..rows], View(_advantages!, rows));
+        _actor.UploadParameters();
+        _head.UploadParameters();
+        var head = _actor.Forward(obs, rows);
+        _head.Forward(head, View(_actions!, rows * actionColumns), View(_logProb!, rows), View(_entropy!, rows), rows);
+        _device.CopyToHost(View(_logProb!, rows), _hostLogProb.AsSpan(0, rows));
+        int entropyRows = _head.EntropyRows(rows);
+        _device.CopyToHost(View(_entropy!, entropyRows), _hostEntropy.AsSpan(0, entropyRows));
+        if (withValue)
+        {
+            _device.CopyToDevice(batch.Returns.Data[..rows], View(_returns!, rows));
+            _critic.UploadParameters();
+            var values = _critic.Forward(obs, rows);
+            _device.CopyToHost(values, _hostValues.AsSpan(0, rows));
+        }
+    }
+
+    // from the policy term's gradient in _gradLogProb: the head's rules (entropy weighted -entCoef * (1 / EntropyRows),
+    // as the tape's mean gives it), the actor's backward, and with the value term the MSE's rule and the critic's backward;
+    // downloads the gradients into the CPU parameters (the critic's only when the value term is part of this loss)
+    private void Backward(int rows, double entCoef, double vfCoef, bool withValue)
+    {
+        int obsSize = _policy.ObservationSize;
+        var obs = View(_observations!, rows * obsSize);
+        var head = _actor.LastOutput(rows);
+        var gradHead = View(_gradHead!, rows * _policy.HeadSize);
+        _head.Backward(head, View(_actions!, rows * _head.ActionColumns), View(_entropy!, rows), View(_gradLogProb!, rows), -entCoef * (1.0 / _head.EntropyRows(rows)), gradHead, rows);
+        _actor.Backward(obs, gradHead, rows);
+        _actor.DownloadGradients();
+        _head.DownloadGradients();
+        if (withValue)
+        {
+            var gradValues = View(_gradValues!, rows);
+            gradValues.MemSetToZero();
+            _kernels.AccumulateMseBackward(vfCoef, _critic.LastOutput(rows), View(_returns!, rows), gradValues, default, rows);
+            _critic.Backward(obs, gradValues, rows);
+            _critic.DownloadGradients();
+        }
+    }
+
+    // the losses as the CPU's chunk loss reports them: L = L_policy - entCoef * mean(H) [+ vfCoef * MSE(V, R)]
+    private UpdateStats Stats(Minibatch batch, int rows, double policyLoss, double entCoef, double vfCoef, bool withValue)
+    {
+        double meanEntropy = ReductionKernels.Mean(_hostEntropy.AsSpan(0, _head.EntropyRows(rows)));
+        double loss = policyLoss - (meanEntropy * entCoef);
+        double valueLoss = 0;
+        if (withValue)
+        {
+            valueLoss = LossKernels.Mse(_hostValues.AsSpan(0, rows), batch.Returns.Data[..rows]);
+            loss += valueLoss * vfCoef;
+        }
+
+        return new UpdateStats { Loss = loss, PolicyLoss = policyLoss, ValueLoss = valueLoss, Entropy = meanEntropy };
+    }
+
+    private MemoryBuffer1D<double, Stride1D.Dense>?[] Buffers() =>
+        [_observations, _actions, _oldLogProbs, _advantages, _returns, _logProb, _entropy, _gradLogProb, _gradHead, _gradValues];
+
+    private void EnsureCapacity(int rows)
+    {
+        if (rows <= _capacity)
+        {
+            return;
+        }
+
+        foreach (var buffer in Buffers())
+        {
+            buffer?.Dispose();
+        }
+
+        _observations = _device.Allocate((long)rows * _policy.ObservationSize);
+        _actions = _device.Allocate((long)rows * _head.ActionColumns);
+        _oldLogProbs = _device.Allocate(rows);
+        _advantages = _device.Allocate(rows);
+        _returns = _device.Allocate(rows);
+        _logProb = _device.Allocate(rows);
+        _entropy = _device.Allocate(rows);
+        _gradLogProb = _device.Allocate(rows);
+        _gradHead = _device.Allocate((long)rows * _policy.HeadSize);
+        _gradValues = _device.Allocate(rows);
+        _hostLogProb = new double[rows];
+        _hostEntropy = new double[rows];
+        _hostValues = new double[rows];
+        _hostScratch = new double[rows];
+        _capacity = rows;
+    }
+}
