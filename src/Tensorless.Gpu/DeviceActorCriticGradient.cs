@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using Tensorless.Autodiff.Kernels;
+using Tensorless.Autodiff.Optim;
 using Tensorless.Gpu.Heads;
 using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Policies;
@@ -15,6 +16,10 @@ namespace Tensorless.Gpu;
 /// state: its parameters are uploaded before each gradient, the gradient is downloaded into them, and the CPU clips it
 /// and takes the optimizer step. The diagnostics (losses, entropy, approximate KL, clip fraction) are computed on the
 /// host from the downloaded log-probabilities, entropies and values with the CPU's own kernels, in the tape's order.
+/// <para>Between <see cref="BeginUpdate"/> and <see cref="EndUpdate"/> the device holds the parameters and the
+/// optimizer's state instead (Adam or RMSprop, <see cref="DeviceOptimizer"/>): gradients stay on the device, clipping
+/// and the optimizer step run there (<see cref="Step"/>), and only the minibatch goes up and the log-probabilities,
+/// entropies and values come down per minibatch; the parameters and moments come back once at the end of the update.</para>
 /// </summary>
 /// <remarks>
 /// Serves PPO with the clipped objective and A2C, with separate actor and critic networks, no value clipping, in one
@@ -33,6 +38,8 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
     private MemoryBuffer1D<double, Stride1D.Dense>? _logProb, _entropy, _gradLogProb, _gradHead, _gradValues;
     private double[] _hostLogProb = [], _hostEntropy = [], _hostValues = [], _hostScratch = [];
     private int _capacity;
+    private DeviceOptimizer? _optimizer;
+    private bool _resident;
 
     private DeviceActorCriticGradient(GpuDevice device, ActorCriticPolicy policy)
     {
@@ -116,12 +123,66 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         return Stats(batch, rows, policyLoss, entCoef, vfCoef, withValue);
     }
 
+    /// <inheritdoc />
+    public bool BeginUpdate(IOptimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (_optimizer?.Optimizer != optimizer)
+        {
+            _optimizer?.Dispose();
+            var views = _actor.Views().Concat(_critic.Views()).Concat(_head.Views())
+                .ToDictionary(v => v.Parameter, v => (v.Value, v.Grad));
+            _optimizer = DeviceOptimizer.TryCreate(_device, _kernels, optimizer, views);
+        }
+
+        if (_optimizer is null)
+        {
+            return false;
+        }
+
+        UploadParameters(withValue: true);
+        _optimizer.Upload();
+        _resident = true;
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void Step(double? maxNorm)
+    {
+        if (!_resident)
+        {
+            throw new InvalidOperationException("Step needs BeginUpdate first: the parameters and the optimizer state are not on the device.");
+        }
+
+        _optimizer!.Step(maxNorm);
+    }
+
+    /// <inheritdoc />
+    public void EndUpdate()
+    {
+        if (!_resident)
+        {
+            return;
+        }
+
+        _resident = false;
+        _actor.DownloadParameters();
+        _critic.DownloadParameters();
+        foreach (var (parameter, value, _) in _head.Views())
+        {
+            _device.CopyToHost(value, parameter.Data);
+        }
+
+        _optimizer!.Download();
+    }
+
     /// <summary>Frees the device buffers and the accelerator.</summary>
     public void Dispose()
     {
         _actor.Dispose();
         _critic.Dispose();
         _head.Dispose();
+        _optimizer?.Dispose();
         foreach (var buffer in Buffers())
         {
             buffer?.Dispose();
@@ -146,8 +207,11 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         _device.CopyToDevice(batch.Actions.Data[..(rows * actionColumns)], View(_actions!, rows * actionColumns));
         _device.CopyToDevice(batch.OldLogProbs.Data[..rows], View(_oldLogProbs!, rows));
         _device.CopyToDevice(batch.Advantages.Data[..rows], View(_advantages!, rows));
-        _actor.UploadParameters();
-        _head.UploadParameters();
+        if (!_resident)
+        {
+            UploadParameters(withValue);
+        }
+
         var head = _actor.Forward(obs, rows);
         _head.Forward(head, View(_actions!, rows * actionColumns), View(_logProb!, rows), View(_entropy!, rows), rows);
         _device.CopyToHost(View(_logProb!, rows), _hostLogProb.AsSpan(0, rows));
@@ -156,7 +220,6 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         if (withValue)
         {
             _device.CopyToDevice(batch.Returns.Data[..rows], View(_returns!, rows));
-            _critic.UploadParameters();
             var values = _critic.Forward(obs, rows);
             _device.CopyToHost(values, _hostValues.AsSpan(0, rows));
         }
@@ -173,15 +236,32 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         var gradHead = View(_gradHead!, rows * _policy.HeadSize);
         _head.Backward(head, View(_actions!, rows * _head.ActionColumns), View(_entropy!, rows), View(_gradLogProb!, rows), -entCoef * (1.0 / _head.EntropyRows(rows)), gradHead, rows);
         _actor.Backward(obs, gradHead, rows);
-        _actor.DownloadGradients();
-        _head.DownloadGradients();
+        if (!_resident)
+        {
+            _actor.DownloadGradients();
+            _head.DownloadGradients();
+        }
+
         if (withValue)
         {
             var gradValues = View(_gradValues!, rows);
             gradValues.MemSetToZero();
             _kernels.AccumulateMseBackward(vfCoef, _critic.LastOutput(rows), View(_returns!, rows), gradValues, default, rows);
             _critic.Backward(obs, gradValues, rows);
-            _critic.DownloadGradients();
+            if (!_resident)
+            {
+                _critic.DownloadGradients();
+            }
+        }
+    }
+
+    private void UploadParameters(bool withValue)
+    {
+        _actor.UploadParameters();
+        _head.UploadParameters();
+        if (withValue)
+        {
+            _critic.UploadParameters();
         }
     }
 

@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using Tensorless.Autodiff;
 using Tensorless.Autodiff.Nn;
 
 namespace Tensorless.Gpu;
@@ -125,6 +126,28 @@ internal sealed class DeviceMlp : IDisposable
             }
 
             dz = dzPrevious;
+        }
+    }
+
+    /// <summary>Each CPU parameter with its device copy and its device gradient (a layer without bias has no bias entry).</summary>
+    public IEnumerable<(Parameter Parameter, ArrayView<double> Value, ArrayView<double> Grad)> Views()
+    {
+        for (int l = 0; l < _layers.Count; l++)
+        {
+            yield return (_layers[l].Weight, _weights[l].View, _weightGrads[l].View);
+            if (_layers[l].Bias is { } bias)
+            {
+                yield return (bias, _biases[l].View, _biasGrads[l].View);
+            }
+        }
+    }
+
+    /// <summary>Copies the device weights and biases into the CPU layers (after optimizer steps taken on the device).</summary>
+    public void DownloadParameters()
+    {
+        foreach (var (parameter, value, _) in Views())
+        {
+            _device.CopyToHost(value, parameter.Data);
         }
     }
 

@@ -31,9 +31,9 @@ public sealed class DeviceActorCriticGradientTests : IDisposable
     }
 
     /// <summary>4 envs x 16 steps, a [8, 8] network, seed 3; with <paramref name="valueFit"/> the seeds' separate value fit.</summary>
-    private static OnPolicyOptions Small(Activation activation = Activation.Tanh, bool valueFit = false) => new()
+    private static OnPolicyOptions Small(Activation activation = Activation.Tanh, bool valueFit = false, OptimizerKind optimizer = OptimizerKind.Adam) => new()
     {
-        NumEnvs = 4, NumSteps = 16, Seed = 3, EntCoef = 0.01, LearningRate = 1e-3,
+        NumEnvs = 4, NumSteps = 16, Seed = 3, EntCoef = 0.01, LearningRate = 1e-3, Optimizer = optimizer, MaxGradNorm = 0.5,
         TrainValueIterations = valueFit ? 3 : 0, ValueLearningRate = valueFit ? 1e-2 : null,
         Policy = new PolicyOptions { HiddenSizes = [8, 8], Activation = activation },
     };
@@ -42,14 +42,15 @@ public sealed class DeviceActorCriticGradientTests : IDisposable
     private static Ppo SmallPpo(string env, Activation activation = Activation.Tanh, bool valueFit = false) =>
         new(Gym.MakeVector(env, 4, seed: 3), new PpoOptions { OnPolicy = Small(activation, valueFit), MinibatchSize = 32, NumEpochs = 2 });
 
-    private static A2c SmallA2c(string env, bool valueFit = false) =>
-        new(Gym.MakeVector(env, 4, seed: 3), new A2cOptions { OnPolicy = Small(valueFit: valueFit) });
+    private static A2c SmallA2c(string env, bool valueFit = false, OptimizerKind optimizer = OptimizerKind.Adam) =>
+        new(Gym.MakeVector(env, 4, seed: 3), new A2cOptions { OnPolicy = Small(valueFit: valueFit, optimizer: optimizer) });
 
     private static double[] Flatten(IOnPolicyAlgorithm agent) => [.. agent.Policy.Parameters.SelectMany(p => p.Data.ToArray())];
 
     /// <summary>
     /// Three updates of <paramref name="cpu"/> on the tape and of <paramref name="device"/> (the same run) on ILGPU's CPU
-    /// accelerator; after each the parameters and the logged losses agree within 1e-10 relative.
+    /// accelerator (parameters, clipping and the optimizer step on the device for the update); after each the parameters,
+    /// the optimizer's moments and step count, and the logged losses agree within 1e-10 relative.
     /// </summary>
     private void AssertSameUpdates(IOnPolicyAlgorithm cpu, IOnPolicyAlgorithm device, string context)
     {
@@ -72,6 +73,7 @@ public sealed class DeviceActorCriticGradientTests : IDisposable
                 _output.WriteLine($"{context}, update {update}: largest parameter difference {worst:E2}");
                 // the device's tanh and its summation orders differ from the CPU's by rounding (docs/gpu.md); three updates keep that near 1e-15
                 Assert.True(worst < 1e-10, $"{context}, update {update}: parameters differ by {worst:E2} (relative)");
+                AssertSameOptimizerState(cpu, device, $"{context}, update {update}");
                 Assert.Equal(m1[MetricNames.PolicyLoss].AsDouble(), m2[MetricNames.PolicyLoss].AsDouble(), 1e-10);
                 Assert.Equal(m1[MetricNames.ValueLoss].AsDouble(), m2[MetricNames.ValueLoss].AsDouble(), 1e-10);
                 Assert.Equal(m1[MetricNames.Entropy].AsDouble(), m2[MetricNames.Entropy].AsDouble(), 1e-10);
@@ -81,6 +83,23 @@ public sealed class DeviceActorCriticGradientTests : IDisposable
         {
             device.Learner.Device?.Dispose();
             device.Learner.Device = null;
+        }
+    }
+
+    // the moments came back from the device at the end of the update; the step count advanced once per minibatch
+    private static void AssertSameOptimizerState(IOnPolicyAlgorithm cpu, IOnPolicyAlgorithm device, string context)
+    {
+        for (int i = 0; i < cpu.Optimizers.Count; i++)
+        {
+            var expected = cpu.Optimizers[i].Optimizer.ExportState();
+            var actual = device.Optimizers[i].Optimizer.ExportState();
+            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+            Assert.True(cpu.Optimizers[i].Optimizer.StepCount > 0, context + ": no optimizer step was taken");
+            foreach (var (key, values) in expected)
+            {
+                double worst = values.Zip(actual[key]).Max(p => Math.Abs(p.First - p.Second) / Math.Max(1e-3, Math.Abs(p.First)));
+                Assert.True(worst < 1e-10, $"{context}: optimizer state {key} differs by {worst:E2} (relative)");
+            }
         }
     }
 
@@ -107,14 +126,15 @@ public sealed class DeviceActorCriticGradientTests : IDisposable
     }
 
     [Theory]
-    [InlineData("CartPole-v1", false)]
-    [InlineData("Pendulum-v1", false)]
-    [InlineData("CartPole-v1", true)]
-    public void A2cUpdates_OnTheCpuAccelerator_StayWithinRoundingOfTheCpu(string env, bool valueFit)
+    [InlineData("CartPole-v1", false, OptimizerKind.Adam)]
+    [InlineData("Pendulum-v1", false, OptimizerKind.Adam)]
+    [InlineData("CartPole-v1", true, OptimizerKind.Adam)]
+    [InlineData("CartPole-v1", false, OptimizerKind.RmsProp)]
+    public void A2cUpdates_OnTheCpuAccelerator_StayWithinRoundingOfTheCpu(string env, bool valueFit, OptimizerKind optimizer)
     {
-        using var cpu = SmallA2c(env, valueFit);
-        using var device = SmallA2c(env, valueFit);
-        AssertSameUpdates(cpu, device, $"A2C {env}{(valueFit ? ", separate value fit" : "")}");
+        using var cpu = SmallA2c(env, valueFit, optimizer);
+        using var device = SmallA2c(env, valueFit, optimizer);
+        AssertSameUpdates(cpu, device, $"A2C {env} {optimizer}{(valueFit ? ", separate value fit" : "")}");
     }
 
     [Fact]

@@ -14,8 +14,9 @@ namespace Tensorless.Cli.Bench;
 /// <summary>
 /// <c>tensorless bench device</c> (issue 11): the CPU kernels against every available ILGPU accelerator on the hot loops
 /// of training: the forward GEMM at a 64x64 layer's shape, one PPO update (64x64 tanh actor and critic, one minibatch of
-/// the given rows, gradient on the device, Adam on the CPU) and GAE over a T x N rollout. Device times include waiting
-/// for the device; the PPO update includes its uploads and downloads.
+/// the given rows; on a device the gradient, clipping and Adam run there) and GAE over a T x N rollout. Device times
+/// include waiting for the device; the PPO update includes its uploads and downloads (the minibatch, and the parameters
+/// and Adam's moments up and back once).
 /// </summary>
 internal static class DeviceBench
 {

@@ -60,6 +60,9 @@ internal sealed class DeviceGaussianHead : DevicePolicyHead
     public override void DownloadGradients() => _device.CopyToHost(_logStdGrad.View, _logStd.Grad);
 
     /// <inheritdoc />
+    public override IEnumerable<(Parameter Parameter, ArrayView<double> Value, ArrayView<double> Grad)> Views() => [(_logStd, _logStdBuffer.View, _logStdGrad.View)];
+
+    /// <inheritdoc />
     public override void Dispose()
     {
         _logStdBuffer.Dispose();

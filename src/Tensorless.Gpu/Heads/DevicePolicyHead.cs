@@ -1,4 +1,5 @@
 using ILGPU;
+using Tensorless.Autodiff;
 using Tensorless.Rl.Policies;
 
 namespace Tensorless.Gpu.Heads;
@@ -51,6 +52,9 @@ internal abstract class DevicePolicyHead : IDisposable
     public virtual void DownloadGradients()
     {
     }
+
+    /// <summary>The head's own parameters with their device copies and gradients (the Gaussian's log-std); none for a categorical head.</summary>
+    public virtual IEnumerable<(Parameter Parameter, ArrayView<double> Value, ArrayView<double> Grad)> Views() => [];
 
     /// <summary>Frees the head's device buffers.</summary>
     public abstract void Dispose();

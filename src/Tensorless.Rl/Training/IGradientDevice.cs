@@ -1,10 +1,14 @@
+using Tensorless.Autodiff.Optim;
+
 namespace Tensorless.Rl.Training;
 
 /// <summary>
 /// A place other than this thread's tape where an algorithm's minibatch gradient can be computed: an accelerator of the
-/// optional <c>Tensorless.Gpu</c> backend (issue 11), for PPO's and A2C's losses. The policy on the CPU stays the run's state: a device reads its
-/// parameters before each gradient and writes the gradient back into the parameters' <c>Grad</c>, so the CPU's gradient
-/// clipping and optimizer step, checkpoints and evaluation are unchanged and a run moves between devices on resume.
+/// optional <c>Tensorless.Gpu</c> backend (issue 11), for PPO's and A2C's losses. The policy on the CPU is the run's
+/// state between updates: a device either reads its parameters before each gradient and writes the gradient back into
+/// the parameters' <c>Grad</c> (the CPU then clips and steps), or holds parameters and optimizer state for a whole update
+/// (<see cref="BeginUpdate"/> ... <see cref="EndUpdate"/>) and hands them back at its end. Either way checkpoints and
+/// evaluation are unchanged and a run moves between devices on resume.
 /// </summary>
 public interface IGradientDevice : IDisposable
 {
@@ -36,4 +40,25 @@ public interface IGradientDevice : IDisposable
     /// <param name="vfCoef">The value term's coefficient.</param>
     /// <param name="withValue">Whether the value term is part of the loss, as for <see cref="PpoClipGradient"/>.</param>
     UpdateStats A2cGradient(Minibatch batch, int rows, double entCoef, double vfCoef, bool withValue);
+    /// <summary>
+    /// Lets the device hold the parameters and <paramref name="optimizer"/>'s state for one update: they are copied to
+    /// the device now; until <see cref="EndUpdate"/> the gradient calls leave their gradient on the device (the CPU
+    /// parameters' <c>Grad</c> is not written) and <see cref="Step"/> clips and steps there. Returns false where the
+    /// device cannot take the optimizer's step (an optimizer it does not have); the caller then clips and steps on the
+    /// CPU as usual.
+    /// </summary>
+    /// <param name="optimizer">The optimizer of the parameters the gradient calls train.</param>
+    bool BeginUpdate(IOptimizer optimizer);
+
+    /// <summary>Clips the last gradient by its global norm when <paramref name="maxNorm"/> is set, then takes the optimizer's step, on the device.</summary>
+    /// <param name="maxNorm">The global-norm limit, or null for none.</param>
+    /// <exception cref="InvalidOperationException"><see cref="BeginUpdate"/> did not return true.</exception>
+    void Step(double? maxNorm);
+
+    /// <summary>
+    /// Ends what <see cref="BeginUpdate"/> began: copies the parameters and the optimizer's state (its moments and step
+    /// count) back to the CPU, which holds the run's state again for checkpoints, evaluation and the next rollout.
+    /// Does nothing when no update is held.
+    /// </summary>
+    void EndUpdate();
 }

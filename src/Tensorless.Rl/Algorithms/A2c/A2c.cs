@@ -87,16 +87,36 @@ public sealed class A2c : IOnPolicyAlgorithm
             _batch.NormalizeAdvantages();
         }
 
-        var stats = learner.Device is { } device
-            ? device.A2cGradient(_batch, _batch.Size, o.EntCoef, o.VfCoef, withValue: _parts.ValueFit is null)
-            : _parts.Runner.Run(_batch.Size, _chunkLoss);
-        learner.EnsureFinite(stats.Loss, "the A2C loss");
-        if (o.MaxGradNorm is double maxNorm)
+        UpdateStats stats;
+        if (learner.Device is { } device)
         {
-            GradientClipping.ClipByGlobalNorm(_parts.PolicyParameters, maxNorm);
+            // on a device that takes the optimizer's step itself, the gradient never leaves it
+            bool stepOnDevice = device.BeginUpdate(_parts.Optimizer);
+            try
+            {
+                stats = device.A2cGradient(_batch, _batch.Size, o.EntCoef, o.VfCoef, withValue: _parts.ValueFit is null);
+                learner.EnsureFinite(stats.Loss, "the A2C loss");
+                if (stepOnDevice)
+                {
+                    device.Step(o.MaxGradNorm);
+                }
+                else
+                {
+                    ClipAndStep(o.MaxGradNorm);
+                }
+            }
+            finally
+            {
+                device.EndUpdate();
+            }
+        }
+        else
+        {
+            stats = _parts.Runner.Run(_batch.Size, _chunkLoss);
+            learner.EnsureFinite(stats.Loss, "the A2C loss");
+            ClipAndStep(o.MaxGradNorm);
         }
 
-        _parts.Optimizer.Step();
         double valueLoss = stats.ValueLoss;
         if (_parts.ValueFit is { } valueFit)
         {
@@ -108,6 +128,16 @@ public sealed class A2c : IOnPolicyAlgorithm
         metrics.Set(MetricNames.ValueLoss, valueLoss);
         metrics.Set(MetricNames.LearningRate, lr);
         return true;
+    }
+
+    private void ClipAndStep(double? maxGradNorm)
+    {
+        if (maxGradNorm is double maxNorm)
+        {
+            GradientClipping.ClipByGlobalNorm(_parts.PolicyParameters, maxNorm);
+        }
+
+        _parts.Optimizer.Step();
     }
 
     /// <summary>

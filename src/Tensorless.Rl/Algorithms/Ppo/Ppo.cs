@@ -120,48 +120,66 @@ public sealed class Ppo : IOnPolicyAlgorithm
             LoadMinibatch(learner.Buffer, identity: true, 0);
         }
 
-        for (int epoch = 0; epoch < o.NumEpochs && !stop; epoch++)
+        // on a device that takes the optimizer's step itself, parameters and optimizer state stay there for the epochs
+        var device = learner.Device;
+        bool stepOnDevice = device?.BeginUpdate(_parts.Optimizer) ?? false;
+        try
         {
-            if (!fullBatch)
-            {
-                Minibatch.Shuffle(_indices, learner.Rng);
-            }
-
-            int batches = 0;
-            for (int start = 0; start < _indices.Length; start += o.MinibatchSize)
+            for (int epoch = 0; epoch < o.NumEpochs && !stop; epoch++)
             {
                 if (!fullBatch)
                 {
-                    LoadMinibatch(learner.Buffer, identity: false, start);
+                    Minibatch.Shuffle(_indices, learner.Rng);
                 }
 
-                var stats = learner.Device is { } device
-                    ? device.PpoClipGradient(_minibatch, o.MinibatchSize, _clip, shared.EntCoef, shared.VfCoef, withValue: _parts.ValueFit is null)
-                    : _parts.Runner.Run(o.MinibatchSize, _chunkLoss);
-                if (o.TargetKl is double targetKl && stats.ApproxKl > o.TargetKlFactor * targetKl)
+                int batches = 0;
+                for (int start = 0; start < _indices.Length; start += o.MinibatchSize)
                 {
-                    // SB3 and the PPO seed stop the policy iterations once the new policy has moved too far; this
-                    // minibatch's gradient is dropped, as SB3 checks before its step
-                    stop = true;
-                    break;
+                    if (!fullBatch)
+                    {
+                        LoadMinibatch(learner.Buffer, identity: false, start);
+                    }
+
+                    var stats = device is not null
+                        ? device.PpoClipGradient(_minibatch, o.MinibatchSize, _clip, shared.EntCoef, shared.VfCoef, withValue: _parts.ValueFit is null)
+                        : _parts.Runner.Run(o.MinibatchSize, _chunkLoss);
+                    if (o.TargetKl is double targetKl && stats.ApproxKl > o.TargetKlFactor * targetKl)
+                    {
+                        // SB3 and the PPO seed stop the policy iterations once the new policy has moved too far; this
+                        // minibatch's gradient is dropped, as SB3 checks before its step
+                        stop = true;
+                        break;
+                    }
+
+                    learner.EnsureFinite(stats.Loss, "the PPO loss");
+                    if (stepOnDevice)
+                    {
+                        device!.Step(shared.MaxGradNorm);
+                    }
+                    else
+                    {
+                        if (shared.MaxGradNorm is double maxNorm)
+                        {
+                            GradientClipping.ClipByGlobalNorm(_parts.PolicyParameters, maxNorm);
+                        }
+
+                        _parts.Optimizer.Step();
+                    }
+
+                    totals.Add(stats);
+                    steps++;
+                    batches++;
                 }
 
-                learner.EnsureFinite(stats.Loss, "the PPO loss");
-                if (shared.MaxGradNorm is double maxNorm)
+                if (batches > 0)
                 {
-                    GradientClipping.ClipByGlobalNorm(_parts.PolicyParameters, maxNorm);
+                    epochsRun++;
                 }
-
-                _parts.Optimizer.Step();
-                totals.Add(stats);
-                steps++;
-                batches++;
             }
-
-            if (batches > 0)
-            {
-                epochsRun++;
-            }
+        }
+        finally
+        {
+            device?.EndUpdate();
         }
 
         if (o.PolicyObjective == PolicyObjective.AdaptiveKlPenalty && epochsRun > 0)
