@@ -9,7 +9,7 @@ public sealed partial class DeviceKernels
     private Action<Index1D, ArrayView<double>, ArrayView<double>> tanh = null!, relu = null!, accumulate = null!;
     private Action<Index1D, ArrayView<double>, double, ArrayView<double>> scale = null!, accumulateScaled = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>> add = null!, tanhBackward = null!, reluBackward = null!;
-    private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, int> addRow = null!;
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int> addRow = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, int> broadcastRow = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, int, int> columnSums = null!;
 
@@ -54,14 +54,22 @@ public sealed partial class DeviceKernels
     public void AccumulateReluBackward(ArrayView<double> g, ArrayView<double> a, ArrayView<double> acc, int n) => Map2(reluBackward, g, a, acc, n);
 
     /// <summary>Effectively <c>dst[i, j] = x[i, j] + row[j]</c> for x [rows x cols] (a bias add, <c>ElementwiseKernels.AddRowToEachRow</c>).</summary>
-    public void AddRowToEachRow(ArrayView<double> x, ArrayView<double> row, ArrayView<double> dst, int rows, int cols)
+    public void AddRowToEachRow(ArrayView<double> x, ArrayView<double> row, ArrayView<double> dst, int rows, int cols) =>
+        BatchedAddRowToEachRow(x, row, dst, 1, rows, cols);
+
+    /// <summary>
+    /// <see cref="AddRowToEachRow"/> for <paramref name="batch"/> members at once (a population's biases): x and dst hold
+    /// the members' [rows x cols] blocks back to back, <paramref name="row"/> one [cols] row per member.
+    /// </summary>
+    public void BatchedAddRowToEachRow(ArrayView<double> x, ArrayView<double> row, ArrayView<double> dst, int batch, int rows, int cols)
     {
-        CheckLength(x.Length, (long)rows * cols);
-        CheckLength(row.Length, cols);
-        CheckLength(dst.Length, (long)rows * cols);
-        if (rows > 0 && cols > 0)
+        long n = (long)batch * rows * cols;
+        CheckLength(x.Length, n);
+        CheckLength(row.Length, (long)batch * cols);
+        CheckLength(dst.Length, n);
+        if (n > 0)
         {
-            addRow(rows * cols, x, row, dst, cols);
+            addRow((int)n, x, row, dst, cols, rows * cols);
         }
     }
 
@@ -80,13 +88,20 @@ public sealed partial class DeviceKernels
     /// Effectively <c>acc[j] += sum_i g[i, j]</c> for g [rows x cols], adding row after row (the bias gradient,
     /// <c>ReductionKernels.AccumulateColumnSums</c>, same bits): one thread per column.
     /// </summary>
-    public void AccumulateColumnSums(ArrayView<double> g, ArrayView<double> acc, int rows, int cols)
+    public void AccumulateColumnSums(ArrayView<double> g, ArrayView<double> acc, int rows, int cols) =>
+        BatchedAccumulateColumnSums(g, acc, 1, rows, cols);
+
+    /// <summary>
+    /// <see cref="AccumulateColumnSums"/> for <paramref name="batch"/> members at once (a population's bias gradients):
+    /// g holds the members' [rows x cols] blocks back to back, <paramref name="acc"/> one [cols] row per member.
+    /// </summary>
+    public void BatchedAccumulateColumnSums(ArrayView<double> g, ArrayView<double> acc, int batch, int rows, int cols)
     {
-        CheckLength(g.Length, (long)rows * cols);
-        CheckLength(acc.Length, cols);
-        if (cols > 0)
+        CheckLength(g.Length, (long)batch * rows * cols);
+        CheckLength(acc.Length, (long)batch * cols);
+        if (batch > 0 && cols > 0)
         {
-            columnSums(cols, g, acc, rows, cols);
+            columnSums(batch * cols, g, acc, rows, cols);
         }
     }
 
@@ -100,7 +115,7 @@ public sealed partial class DeviceKernels
         add = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>>(MapKernels.Add);
         tanhBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>>(MapKernels.TanhBackward);
         reluBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>>(MapKernels.ReluBackward);
-        addRow = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, int>(MapKernels.AddRowToEachRow);
+        addRow = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int>(MapKernels.AddRowToEachRow);
         broadcastRow = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, int>(MapKernels.BroadcastRow);
         columnSums = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, int, int>(MapKernels.AccumulateColumnSums);
     }

@@ -91,7 +91,7 @@ internal static class BenchCommand
     {
         var rows = new Option<string>("--rows") { Description = "Batch rows to measure, comma-separated (default 128,2048).", DefaultValueFactory = _ => "128,2048" };
         var repeats = new Option<int>("--repeats") { Description = "Timed calls per figure; the best is reported (default 5).", DefaultValueFactory = _ => 5 };
-        var device = new Command("device", "The CPU kernels against every available ILGPU accelerator: forward GEMM, one PPO update (gradient on the device) and GAE.") { rows, repeats };
+        var device = new Command("device", "The CPU kernels against every available ILGPU accelerator: forward GEMM, one PPO update (gradient, clipping and Adam on the device) and GAE.") { rows, repeats };
         device.SetAction(parse =>
         {
             var list = parse.GetValue(rows)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

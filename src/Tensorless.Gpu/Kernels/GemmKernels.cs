@@ -2,8 +2,13 @@ using ILGPU;
 
 namespace Tensorless.Gpu.Kernels;
 
-/// <summary>The shape and operand layout of one GEMM launch: <c>a(i, p) = A[i * ARow + p * ADepth]</c>, <c>b(p, j) = B[p * BDepth + j * BCol]</c>.</summary>
-internal readonly record struct GemmShape(int M, int K, int N, int ARow, int ADepth, int BDepth, int BCol, int Accumulate);
+/// <summary>
+/// The shape and operand layout of one GEMM launch: <c>a(i, p) = A[i * ARow + p * ADepth]</c>,
+/// <c>b(p, j) = B[p * BDepth + j * BCol]</c>, for a batch of independent products whose operands lie
+/// <see cref="StrideA"/>, <see cref="StrideB"/> and <see cref="StrideC"/> elements apart (a single product: batch 1,
+/// strides 0).
+/// </summary>
+internal readonly record struct GemmShape(int M, int K, int N, int ARow, int ADepth, int BDepth, int BCol, int Accumulate, int StrideA = 0, int StrideB = 0, int StrideC = 0);
 
 /// <summary>
 /// Device bodies of the GEMM. Both mirror <c>Tensorless.Autodiff.Kernels.Gemm</c> on FMA machines output by output:
@@ -28,17 +33,21 @@ internal static class GemmKernels
         int ty = Group.IdxY;
         int row = (Grid.IdxY * tile) + ty;
         int col = (Grid.IdxX * tile) + tx;
+        int batch = Grid.IdxZ;
+        int ao = batch * s.StrideA;
+        int bo = batch * s.StrideB;
+        int co = (batch * s.StrideC) + (row * s.N) + col;
         bool inside = row < s.M && col < s.N;
-        double total = inside && s.Accumulate != 0 ? c[(row * s.N) + col] : 0.0;
+        double total = inside && s.Accumulate != 0 ? c[co] : 0.0;
         double acc = 0.0;
         int inBlock = 0;
         int bOffset = tile * tile;
         for (int p0 = 0; p0 < s.K; p0 += tile)
         {
             int pa = p0 + tx;
-            shared[(ty * tile) + tx] = row < s.M && pa < s.K ? a[(row * s.ARow) + (pa * s.ADepth)] : 0.0;
+            shared[(ty * tile) + tx] = row < s.M && pa < s.K ? a[ao + (row * s.ARow) + (pa * s.ADepth)] : 0.0;
             int pb = p0 + ty;
-            shared[bOffset + (ty * tile) + tx] = col < s.N && pb < s.K ? b[(pb * s.BDepth) + (col * s.BCol)] : 0.0;
+            shared[bOffset + (ty * tile) + tx] = col < s.N && pb < s.K ? b[bo + (pb * s.BDepth) + (col * s.BCol)] : 0.0;
             Group.Barrier();
             int depth = s.K - p0 < tile ? s.K - p0 : tile;
             for (int q = 0; q < depth; q++)
@@ -63,7 +72,7 @@ internal static class GemmKernels
 
         if (inside)
         {
-            c[(row * s.N) + col] = total;
+            c[co] = total;
         }
     }
 
@@ -73,22 +82,27 @@ internal static class GemmKernels
     /// </summary>
     public static void Direct(Index1D index, GemmShape s, ArrayView<double> a, ArrayView<double> b, ArrayView<double> c)
     {
-        int row = index / s.N;
-        int col = index - (row * s.N);
-        double total = s.Accumulate != 0 ? c[index] : 0.0;
+        int batch = index / (s.M * s.N);
+        int local = index - (batch * s.M * s.N);
+        int row = local / s.N;
+        int col = local - (row * s.N);
+        int ao = batch * s.StrideA;
+        int bo = batch * s.StrideB;
+        int co = (batch * s.StrideC) + local;
+        double total = s.Accumulate != 0 ? c[co] : 0.0;
         for (int p0 = 0; p0 < s.K; p0 += KBlock)
         {
             int p1 = s.K - p0 < KBlock ? s.K : p0 + KBlock;
             double acc = 0.0;
             for (int p = p0; p < p1; p++)
             {
-                acc = Math.FusedMultiplyAdd(a[(row * s.ARow) + (p * s.ADepth)], b[(p * s.BDepth) + (col * s.BCol)], acc);
+                acc = Math.FusedMultiplyAdd(a[ao + (row * s.ARow) + (p * s.ADepth)], b[bo + (p * s.BDepth) + (col * s.BCol)], acc);
             }
 
             total += acc;
         }
 
-        c[index] = total;
+        c[co] = total;
     }
 
     /// <summary>
@@ -99,10 +113,12 @@ internal static class GemmKernels
     /// </summary>
     public static void SkinnyTransposeB(Index1D index, GemmShape s, ArrayView<double> a, ArrayView<double> b, ArrayView<double> c)
     {
-        int i = index / s.N;
-        int j = index - (i * s.N);
-        int ar = i * s.K;
-        int br = j * s.K;
+        int batch = index / (s.M * s.N);
+        int local = index - (batch * s.M * s.N);
+        int i = local / s.N;
+        int j = local - (i * s.N);
+        int ar = (batch * s.StrideA) + (i * s.K);
+        int br = (batch * s.StrideB) + (j * s.K);
         int k = s.K;
         double d;
         if (k >= 4)
@@ -163,7 +179,7 @@ internal static class GemmKernels
             }
         }
 
-        int o = (i * s.N) + j;
+        int o = (batch * s.StrideC) + local;
         c[o] = s.Accumulate != 0 ? c[o] + d : d;
     }
 }

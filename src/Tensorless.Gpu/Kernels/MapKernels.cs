@@ -34,18 +34,21 @@ internal static class MapKernels
     public static void ReluBackward(Index1D i, ArrayView<double> g, ArrayView<double> a, ArrayView<double> acc) =>
         acc[i] = acc[i] + (a[i] > 0.0 ? g[i] : 0.0);
 
-    public static void AddRowToEachRow(Index1D i, ArrayView<double> x, ArrayView<double> row, ArrayView<double> dst, int cols) =>
-        dst[i] = x[i] + row[i % cols];
+    // per batch member its own row: member = i / memberSize, where memberSize = rows x cols of one member
+    public static void AddRowToEachRow(Index1D i, ArrayView<double> x, ArrayView<double> row, ArrayView<double> dst, int cols, int memberSize) =>
+        dst[i] = x[i] + row[((i / memberSize) * cols) + (i % cols)];
 
     public static void BroadcastRow(Index1D i, ArrayView<double> row, ArrayView<double> dst, int cols) => dst[i] = row[i % cols];
 
-    // one thread per column, adding row after row (ReductionKernels.AccumulateColumnSums' order)
+    // one thread per column of each batch member, adding the member's rows in order (ReductionKernels.AccumulateColumnSums' order)
     public static void AccumulateColumnSums(Index1D j, ArrayView<double> g, ArrayView<double> acc, int rows, int cols)
     {
+        int member = j / cols;
+        int first = (member * rows * cols) + (j - (member * cols));
         double sum = acc[j];
         for (int r = 0; r < rows; r++)
         {
-            sum += g[(r * cols) + j];
+            sum += g[first + (r * cols)];
         }
 
         acc[j] = sum;
