@@ -91,24 +91,28 @@ internal static class BenchCommand
     {
         var rows = new Option<string>("--rows") { Description = "Batch rows to measure, comma-separated (default 128,2048).", DefaultValueFactory = _ => "128,2048" };
         var repeats = new Option<int>("--repeats") { Description = "Timed calls per figure; the best is reported (default 5).", DefaultValueFactory = _ => 5 };
-        var device = new Command("device", "The CPU kernels against every available ILGPU accelerator: forward GEMM, one PPO update (gradient, clipping and Adam on the device) and GAE.") { rows, repeats };
+        var agents = new Option<string?>("--agents") { Description = "Also time a population's forward GEMM: agent counts, comma-separated (e.g. 64,256,2048), each agent a 128 x 64 x 64 product." };
+        var device = new Command("device", "The CPU kernels against every available ILGPU accelerator: forward GEMM, one PPO update (gradient, clipping and Adam on the device), GAE, and with --agents a population's batched GEMM.") { rows, repeats, agents };
         device.SetAction(parse =>
         {
-            var list = parse.GetValue(rows)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v is >= 8 and <= 1 << 20
-                    ? v
-                    : throw new ArgumentException($"--rows takes batch sizes from 8 to {1 << 20:N0} separated by commas, got '{s}'."))
-                .ToArray();
+            var list = Sizes(parse.GetValue(rows)!, "--rows", 8, 1 << 20);
+            var agentCounts = parse.GetValue(agents) is { } a ? Sizes(a, "--agents", 1, 1 << 16) : [];
             int r = parse.GetValue(repeats);
             if (list.Length == 0 || r < 1)
             {
                 throw new ArgumentException("--rows needs at least one size and --repeats at least 1.");
             }
 
-            return DeviceBench.Execute(list, r, parse.InvocationConfiguration.Output);
+            return DeviceBench.Execute(list, agentCounts, r, parse.InvocationConfiguration.Output);
         });
         return device;
     }
+
+    private static int[] Sizes(string text, string option, int min, int max) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
+                ? v
+                : throw new ArgumentException($"{option} takes sizes from {min} to {max:N0} separated by commas, got '{s}'."))];
 
     private static Command CreateMicro()
     {
