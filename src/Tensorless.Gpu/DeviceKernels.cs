@@ -50,6 +50,7 @@ public sealed partial class DeviceKernels
         LoadElementwise(accelerator);
         LoadRows(accelerator);
         LoadGaussian(accelerator);
+        LoadMvn(accelerator);
         LoadTraining(accelerator);
         LoadEnvs(accelerator);
     }
