@@ -42,6 +42,19 @@ public sealed class DeviceFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A [Theory] that runs only where a device of <paramref name="kind"/> exists, reported as skipped elsewhere (as <see cref="DeviceFactAttribute"/>).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class DeviceTheoryAttribute : TheoryAttribute
+{
+    public DeviceTheoryAttribute(DeviceKind kind)
+    {
+        if (!GpuDevice.IsAvailable(kind))
+        {
+            Skip = $"no {kind.ToName()} device here: {GpuDevice.UnavailableReason(kind)}";
+        }
+    }
+}
+
 /// <summary>Random data, device round trips and comparisons shared by the tests.</summary>
 internal static class TestData
 {

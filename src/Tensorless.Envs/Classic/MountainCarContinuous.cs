@@ -34,6 +34,9 @@ internal sealed class MountainCarContinuous : EnvCore
     /// <summary>Force per unit of action.</summary>
     public const double Power = 0.0015;
 
+    /// <summary>Gravity coefficient of the cos(3p) slope term (a literal in Gymnasium's step).</summary>
+    public const double Gravity = 0.0025;
+
     private static readonly Box Observations = new(
         [NumPy.F32(MinPosition), NumPy.F32(-MaxSpeed)],
         [NumPy.F32(MaxPosition), NumPy.F32(MaxSpeed)],
@@ -60,7 +63,7 @@ internal sealed class MountainCarContinuous : EnvCore
     public static double Dynamics(ref double position, ref double velocity, double action, out bool terminated)
     {
         double force = NumPy.PyMin(NumPy.PyMax(action, MinAction), MaxAction);
-        double v = velocity + ((force * Power) - (0.0025 * Math.Cos(3 * position)));
+        double v = velocity + ((force * Power) - (Gravity * Math.Cos(3 * position)));
         if (v > MaxSpeed)
         {
             v = MaxSpeed;

@@ -43,8 +43,4 @@ internal static class CartPoleKernels
         rewards[i] = reward;
         terminated[i] = done ? (byte)1 : (byte)0;
     }
-
-    // observations are float32 values held in doubles, as the CPU env writes them
-    public static void Observations(Index1D i, ArrayView<double> state, ArrayView<double> observations) =>
-        observations[i] = (double)(float)state[i];
 }

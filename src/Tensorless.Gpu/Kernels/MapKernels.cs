@@ -14,6 +14,9 @@ internal static class MapKernels
         dst[i] = double.IsNaN(v) || v > 0.0 ? v : 0.0;
     }
 
+    // a float32 observation held in a double, as the CPU envs write them (NumPy.F32)
+    public static void RoundToFloat32(Index1D i, ArrayView<double> x, ArrayView<double> dst) => dst[i] = (double)(float)x[i];
+
     public static void Scale(Index1D i, ArrayView<double> x, double c, ArrayView<double> dst) => dst[i] = x[i] * c;
 
     public static void Add(Index1D i, ArrayView<double> x, ArrayView<double> y, ArrayView<double> dst) => dst[i] = x[i] + y[i];
