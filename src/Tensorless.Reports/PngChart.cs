@@ -6,11 +6,14 @@ namespace Tensorless.Reports;
 /// <summary>
 /// Draws a <see cref="ChartSpec"/> (the same one <see cref="SvgChart"/> writes as SVG) to a PNG with ScottPlot: bands
 /// as fills, lines in order over them with their width and opacity, the title, axis labels and a legend of the
-/// labelled lines. Nothing is computed here; NaN points break a line or a band, as they do in the SVG.
+/// labelled lines to the right of the data. Nothing is computed here; NaN points break a line or a band, as they do in the SVG.
 /// </summary>
 public static class PngChart
 {
-    /// <summary>Draws the chart at the spec's size (or <paramref name="width"/> x <paramref name="height"/>).</summary>
+    /// <summary>
+    /// Draws the chart at the spec's size, widened by the legend beside the data (or at <paramref name="width"/> x
+    /// <paramref name="height"/>).
+    /// </summary>
     /// <param name="spec">What to draw.</param>
     /// <param name="width">Width in pixels, or null for <see cref="ChartSpec.Width"/>.</param>
     /// <param name="height">Height in pixels, or null for <see cref="ChartSpec.Height"/>.</param>
@@ -20,7 +23,7 @@ public static class PngChart
     public static byte[] Render(ChartSpec spec, int? width = null, int? height = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        int w = width ?? spec.Width, h = height ?? spec.Height;
+        int w = width ?? spec.Width + LegendWidth(spec), h = height ?? spec.Height;
         ArgumentOutOfRangeException.ThrowIfLessThan(w, 50, nameof(width));
         ArgumentOutOfRangeException.ThrowIfLessThan(h, 50, nameof(height));
         using var plot = new Plot();
@@ -56,10 +59,24 @@ public static class PngChart
         plot.YLabel(spec.YLabel, size: 13);
         if (spec.Lines.Any(l => l.Label is not null))
         {
-            plot.ShowLegend(Alignment.UpperLeft);
+            // beside the data, as the SVG has it: a box inside hid the curves of a sweep with several long configuration names
+            plot.ShowLegend(Edge.Right);
         }
 
         return plot.GetImageBytes(w, h, ImageFormat.Png);
+    }
+
+    /// <summary>
+    /// The pixels the legend beside the data needs (its symbol and padding, and about 7 pixels a character of the longest
+    /// label), added to the default width so the data area keeps the spec's size; 0 without labelled lines.
+    /// </summary>
+    /// <param name="spec">The chart.</param>
+    /// <returns>The extra width in pixels.</returns>
+    public static int LegendWidth(ChartSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var labels = spec.Lines.Where(l => l.Label is not null).Select(l => l.Label!.Length).ToList();
+        return labels.Count == 0 ? 0 : 60 + (7 * labels.Max());
     }
 
     /// <summary>Draws the chart and writes it to <paramref name="path"/>.</summary>

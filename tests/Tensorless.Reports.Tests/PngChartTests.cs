@@ -3,6 +3,7 @@ using System.Globalization;
 using SkiaSharp;
 using Tensorless.Reports;
 using Tensorless.Rl.Plotting;
+using Tensorless.Rl.Reports;
 
 namespace Tensorless.Reports.Tests;
 
@@ -66,11 +67,15 @@ public sealed class PngChartTests : IDisposable
     [Fact]
     public void Render_MultiSeedChart_DecodesAtSpecSizeAndIsNotBlank()
     {
-        byte[] png = PngChart.Render(MultiSeedCurves.Chart(SyntheticSweep(), new MultiSeedChartOptions { Resamples = 200 }));
+        var spec = MultiSeedCurves.Chart(SyntheticSweep(), new MultiSeedChartOptions { Resamples = 200 });
+        byte[] png = PngChart.Render(spec);
 
-        Assert.Equal((900, 420), Ihdr(png));
+        // the spec's size, widened by the legend beside the data: 60 px and 7 px a character of the longest label
+        int longest = spec.Lines.Where(l => l.Label is not null).Max(l => l.Label!.Length);
+        Assert.Equal(60 + (7 * longest), PngChart.LegendWidth(spec));
+        Assert.Equal((900 + PngChart.LegendWidth(spec), 420), Ihdr(png));
         int colors = DistinctColors(png, out int width, out int height);
-        Assert.Equal((900, 420), (width, height));
+        Assert.Equal((900 + PngChart.LegendWidth(spec), 420), (width, height));
         Assert.True(colors > 50, $"only {colors} distinct colours: the chart looks blank");
     }
 
@@ -92,7 +97,8 @@ public sealed class PngChartTests : IDisposable
             Bands = [new ChartBand([0, 1, 2], [double.NaN, 0, 1], [double.NaN, 2, 3], "#ff7f0e")],
         };
 
-        Assert.Equal((760, 380), Ihdr(PngChart.Render(spec)));
+        Assert.Equal((760 + 60 + (7 * "with gaps".Length), 380), Ihdr(PngChart.Render(spec)));
+        Assert.Equal(0, PngChart.LegendWidth(new ChartSpec())); // no labelled line, no legend
         Assert.Equal((760, 380), Ihdr(PngChart.Render(new ChartSpec())));
     }
 
@@ -107,7 +113,7 @@ public sealed class PngChartTests : IDisposable
 
         Assert.Equal(Path.Combine(_dir, PngReports.RunFileName), path);
         byte[] png = File.ReadAllBytes(path!);
-        Assert.Equal((800, 420), Ihdr(png));
+        Assert.Equal((800 + PngChart.LegendWidth(RunReport.ReturnChart(_dir)!), 420), Ihdr(png));
         Assert.True(DistinctColors(png, out _, out _) > 20);
     }
 
