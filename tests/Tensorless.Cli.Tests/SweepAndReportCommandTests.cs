@@ -23,6 +23,27 @@ public sealed class SweepAndReportCommandTests : IDisposable
     private string Member(string configuration) => Path.Combine(_dir, configuration, "seed1");
 
     [Fact]
+    public void Sweep_WithNoTarget_LeavesSolvedUnjudged_UnlessASolveThresholdIsGiven()
+    {
+        var (code, output, error) = TinySweep();
+        Assert.True(code == 0, error + output);
+        // no target and no threshold: "solved" is not judged rather than 0 of N
+        Assert.Contains("solved -).", output);
+        Assert.Contains(",,,\n", File.ReadAllText(Path.Combine(_dir, "sweep.csv")).Replace("\r", string.Empty, StringComparison.Ordinal));
+
+        string judged = Path.Combine(_dir, "judged");
+        var (code2, output2, error2) = Run(
+            "sweep", "--preset", "ppo-cartpole", "--seeds", "1", "--total-steps", "512", "--target", "none", "--eval-episodes", "1",
+            "--solve-threshold", "1", "--out", judged);
+        Assert.True(code2 == 0, error2 + output2);
+        Assert.Contains("solved 1/1).", output2); // every CartPole episode returns at least 1
+
+        var (code3, _, error3) = Run("sweep", "--preset", "ppo-cartpole", "--solve-threshold", "nan", "--out", Path.Combine(_dir, "nan"));
+        Assert.Equal(2, code3);
+        Assert.Contains("--solve-threshold", error3);
+    }
+
+    [Fact]
     public void Sweep_TinyGrid_WritesFilesAndRerunKeepsFinishedMembers()
     {
         var (code, output, error) = TinySweep();

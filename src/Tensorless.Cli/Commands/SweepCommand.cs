@@ -31,6 +31,7 @@ internal static class SweepCommand
         var totalSteps = new Option<long?>("--total-steps") { Description = "Env-step budget of each member (shrinks a study)." };
         var target = new Option<string?>("--target") { Description = "Stop return of each member, or 'none' to train the whole budget." };
         var evalEpisodes = new Option<int?>("--eval-episodes") { Description = "Evaluation episodes of each member (default 100)." };
+        var solveThreshold = new Option<double?>("--solve-threshold") { Description = "Return that counts as solved in the summary (the first update whose last-100 mean reaches it), whatever the stop target; default each member's target." };
         var threads = new Option<int?>("--threads") { Description = "Threads of each member's gradient computation." };
         var output = new Option<string?>("--out") { Description = "Sweep directory (default sweeps/<name>)." };
         var distributed = new Option<bool>("--distributed") { Description = "Under mpirun -np R: share the members out over the R ranks (round-robin); rank 0 writes the summary once all are done. Needs --out, --resume or a named sweep." };
@@ -38,7 +39,7 @@ internal static class SweepCommand
         var band = new Option<string>("--band") { Description = "Band of the multi-seed charts: ci (95% bootstrap CI) or minmax.", DefaultValueFactory = _ => "ci" };
         var command = new Command("sweep", "Train a grid (or random search) of configurations times seeds; writes a run directory per member, sweep.csv, sweep.json, curves.svg, curves.png and report.html.")
         {
-            grid, random, randomSeed, seeds, file, spec, resume, print, preset, algo, env, set, totalSteps, target, evalEpisodes, threads, output, band, distributed, population,
+            grid, random, randomSeed, seeds, file, spec, resume, print, preset, algo, env, set, totalSteps, target, evalEpisodes, solveThreshold, threads, output, band, distributed, population,
         };
         command.SetAction(parse =>
         {
@@ -54,6 +55,10 @@ internal static class SweepCommand
                 if (resumeDir is null)
                 {
                     s = Apply(parse, s, grid, random, randomSeed, seeds, preset, algo, env, set, totalSteps, target, evalEpisodes, threads);
+                    if (parse.GetValue(solveThreshold) is double solve)
+                    {
+                        s = s with { SolveThreshold = double.IsFinite(solve) ? solve : throw new ArgumentException($"--solve-threshold takes a finite return, got {solve}.") };
+                    }
                     if (parse.GetValue(population))
                     {
                         s = s with { Population = true };

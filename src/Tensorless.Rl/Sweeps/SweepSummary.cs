@@ -41,7 +41,9 @@ public sealed record Stats(int Count, double Mean, double Std, double Min, doubl
 /// <param name="SolvedAtSeconds">Wall seconds at that point, or null.</param>
 /// <param name="EnvSteps">Env steps trained.</param>
 /// <param name="WallSeconds">Wall seconds trained.</param>
-public sealed record MemberOutcome(ulong Seed, string Status, double FinalReturn, double EvalReturn, long? SolvedAtSteps, double? SolvedAtSeconds, long EnvSteps, double WallSeconds);
+/// <param name="HasThreshold">Whether a solve threshold applied (the sweep's, or the member's target); without one
+/// "solved" is not judged and the summary shows "-".</param>
+public sealed record MemberOutcome(ulong Seed, string Status, double FinalReturn, double EvalReturn, long? SolvedAtSteps, double? SolvedAtSeconds, long EnvSteps, double WallSeconds, bool HasThreshold = true);
 
 /// <summary>One row of the sweep table: a configuration's outcomes over its finished seeds.</summary>
 /// <param name="Configuration">The configuration.</param>
@@ -50,7 +52,7 @@ public sealed record MemberOutcome(ulong Seed, string Status, double FinalReturn
 /// <param name="Eval">Evaluation return over seeds.</param>
 /// <param name="MedianStepsToSolve">Median env steps to solve over the solved seeds, or NaN.</param>
 /// <param name="MedianSecondsToSolve">Median wall seconds to solve over the solved seeds, or NaN.</param>
-/// <param name="FractionSolved">Solved seeds over finished seeds.</param>
+/// <param name="FractionSolved">Solved seeds over finished seeds; NaN when no finished seed had a solve threshold (a sweep trained with no target and no <c>solve_threshold</c>).</param>
 public sealed record ConfigurationSummary(SweepConfiguration Configuration, IReadOnlyList<MemberOutcome> Members, Stats Final, Stats Eval,
     double MedianStepsToSolve, double MedianSecondsToSolve, double FractionSolved);
 
@@ -98,7 +100,7 @@ public sealed record SweepSummary(string Name, IReadOnlyList<ConfigurationSummar
             rows.Add(new ConfigurationSummary(group.First().Configuration, outcomes,
                 Stats.Of(outcomes.Select(o => o.FinalReturn)), Stats.Of(outcomes.Select(o => o.EvalReturn)),
                 Median(solved.Select(o => (double)o.SolvedAtSteps!.Value)), Median(solved.Select(o => o.SolvedAtSeconds ?? double.NaN)),
-                outcomes.Count > 0 ? (double)solved.Count / outcomes.Count : double.NaN));
+                outcomes.Count > 0 && outcomes.Any(o => o.HasThreshold) ? (double)solved.Count / outcomes.Count : double.NaN));
         }
 
         return new SweepSummary(spec.Name ?? Path.GetFileName(Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar)), rows, pending);
@@ -147,7 +149,7 @@ public sealed record SweepSummary(string Name, IReadOnlyList<ConfigurationSummar
         }
 
         return new MemberOutcome(member.Seed, root.GetProperty("status").GetString()!, Number(root, "train_mean_return_last100"), Number(root, "eval_mean_return"),
-            solvedSteps, solvedSeconds, root.GetProperty("env_steps").GetInt64(), Number(root, "wall_seconds"));
+            solvedSteps, solvedSeconds, root.GetProperty("env_steps").GetInt64(), Number(root, "wall_seconds"), double.IsFinite(threshold));
     }
 
     /// <summary>Writes <c>sweep.csv</c> and <c>sweep.json</c> into <paramref name="directory"/>.</summary>
@@ -250,7 +252,7 @@ public sealed record SweepSummary(string Name, IReadOnlyList<ConfigurationSummar
 
     private static string Range(Stats s) => s.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{s.Mean:F1} +/- {s.Std:F1} [{s.Min:F1}, {s.Max:F1}]");
 
-    private static string Fraction(ConfigurationSummary r) => r.Members.Count == 0 ? "-" : $"{r.Members.Count(m => m.SolvedAtSteps is not null)}/{r.Members.Count}";
+    private static string Fraction(ConfigurationSummary r) => double.IsNaN(r.FractionSolved) ? "-" : $"{r.Members.Count(m => m.SolvedAtSteps is not null)}/{r.Members.Count}";
 
     private static string T(double v, string format) => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
 
