@@ -17,9 +17,7 @@ namespace Tensorless.Bench;
 public class DeviceGemmBenchmarks
 {
     private double[] _a = [], _b = [], _c = [];
-    private GpuDevice? _device;
-    private DeviceKernels? _kernels;
-    private ILGPU.Runtime.MemoryBuffer1D<double, ILGPU.Stride1D.Dense>? _da, _db, _dc;
+    private DeviceGemmOperands? _device;
 
     /// <summary>The GEMM as "m x k x n".</summary>
     [Params("128x64x64", "2048x64x64", "2048x256x256")]
@@ -49,15 +47,7 @@ public class DeviceGemmBenchmarks
         _c = new double[M * N];
         rng.FillUniform(_a, -1, 1);
         rng.FillUniform(_b, -1, 1);
-        var kind = DeviceKinds.Parse(Device);
-        if (kind != DeviceKind.Cpu)
-        {
-            _device = GpuDevice.Create(kind);
-            _kernels = new DeviceKernels(_device);
-            _da = _device.Upload(_a);
-            _db = _device.Upload(_b);
-            _dc = _device.Allocate(_c.Length);
-        }
+        _device = DeviceGemmOperands.Create(Device, _a, _b, _c.Length);
     }
 
     /// <summary>Releases the device.</summary>
@@ -68,29 +58,29 @@ public class DeviceGemmBenchmarks
     [Benchmark]
     public void Resident()
     {
-        if (_kernels is null)
+        if (_device is not { } d)
         {
             Gemm.MatMulTransposeB(_a, _b, _c, M, K, N);
             return;
         }
 
-        _kernels.MatMulTransposeB(_da!.View, _db!.View, _dc!.View, M, K, N);
-        _device!.Synchronize();
+        d.Kernels.MatMulTransposeB(d.A.View, d.B.View, d.C.View, M, K, N);
+        d.Device.Synchronize();
     }
 
     /// <summary>Upload A, run, download C.</summary>
     [Benchmark]
     public void WithTransfers()
     {
-        if (_kernels is null)
+        if (_device is not { } d)
         {
             Gemm.MatMulTransposeB(_a, _b, _c, M, K, N);
             return;
         }
 
-        _device!.CopyToDevice(_a, _da!.View);
-        _kernels.MatMulTransposeB(_da.View, _db!.View, _dc!.View, M, K, N);
-        _device.CopyToHost(_dc.View, _c);
+        d.Device.CopyToDevice(_a, d.A.View);
+        d.Kernels.MatMulTransposeB(d.A.View, d.B.View, d.C.View, M, K, N);
+        d.Device.CopyToHost(d.C.View, _c);
     }
 
     private int Dim(int index) => int.Parse(Shape.Split('x')[index]);

@@ -17,9 +17,7 @@ public class DevicePopulationGemmBenchmarks
 {
     private const int M = 128, K = 64, N = 64;
     private double[] _a = [], _b = [], _c = [];
-    private GpuDevice? _device;
-    private DeviceKernels? _kernels;
-    private ILGPU.Runtime.MemoryBuffer1D<double, ILGPU.Stride1D.Dense>? _da, _db, _dc;
+    private DeviceGemmOperands? _device;
 
     /// <summary>Agents in the population.</summary>
     [Params(64, 256, 2048)]
@@ -42,15 +40,7 @@ public class DevicePopulationGemmBenchmarks
         _c = new double[Agents * M * N];
         rng.FillUniform(_a, -1, 1);
         rng.FillUniform(_b, -1, 1);
-        var kind = DeviceKinds.Parse(Device);
-        if (kind != DeviceKind.Cpu)
-        {
-            _device = GpuDevice.Create(kind);
-            _kernels = new DeviceKernels(_device);
-            _da = _device.Upload(_a);
-            _db = _device.Upload(_b);
-            _dc = _device.Allocate(_c.Length);
-        }
+        _device = DeviceGemmOperands.Create(Device, _a, _b, _c.Length);
     }
 
     /// <summary>Releases the device.</summary>
@@ -61,7 +51,7 @@ public class DevicePopulationGemmBenchmarks
     [Benchmark]
     public void Population()
     {
-        if (_kernels is null)
+        if (_device is not { } d)
         {
             for (int i = 0; i < Agents; i++)
             {
@@ -71,8 +61,8 @@ public class DevicePopulationGemmBenchmarks
             return;
         }
 
-        _kernels.BatchedMatMulTransposeB(_da!.View, _db!.View, _dc!.View, Agents, M, K, N);
-        _device!.Synchronize();
+        d.Kernels.BatchedMatMulTransposeB(d.A.View, d.B.View, d.C.View, Agents, M, K, N);
+        d.Device.Synchronize();
     }
 
     private sealed class Config : ManualConfig
