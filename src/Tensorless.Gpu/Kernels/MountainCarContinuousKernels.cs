@@ -9,6 +9,7 @@ namespace Tensorless.Gpu.Kernels;
 /// over envs: one thread per env, with the CPU env's own constants. State is [n x 2] row-major (position, velocity),
 /// as <c>IStatefulEnv.GetState</c> gives it, float32-rounded after every step as Gymnasium stores it; actions are
 /// [n x 1] forces, clipped to [−1, 1] for the dynamics while the reward charges the raw action, as on the CPU.
+/// The physics and reward are the CPU env's own <c>MountainCarContinuous.Dynamics</c>, called from the kernel.
 /// </summary>
 internal static class MountainCarContinuousKernels
 {
@@ -17,42 +18,9 @@ internal static class MountainCarContinuousKernels
         int o = i * 2;
         double position = state[o];
         double velocity = state[o + 1];
-        double action = actions[i];
-        double force = NumPy.PyMin(NumPy.PyMax(action, MinAction), MaxAction);
-        double v = velocity + ((force * Power) - (Gravity * Math.Cos(3 * position)));
-        if (v > MaxSpeed)
-        {
-            v = MaxSpeed;
-        }
-
-        if (v < -MaxSpeed)
-        {
-            v = -MaxSpeed;
-        }
-
-        double p = position + v;
-        if (p > MaxPosition)
-        {
-            p = MaxPosition;
-        }
-
-        if (p < MinPosition)
-        {
-            p = MinPosition;
-        }
-
-        if (p == MinPosition && v < 0)
-        {
-            v = 0;
-        }
-
-        // termination is tested before the float32 rounding of the stored state
-        bool done = p >= GoalPosition && v >= GoalVelocity;
-        double reward = done ? 100.0 : 0.0;
-        reward -= Math.Pow(action, 2) * 0.1;
-        state[o] = NumPy.F32(p);
-        state[o + 1] = NumPy.F32(v);
-        rewards[i] = reward;
+        rewards[i] = Dynamics(ref position, ref velocity, actions[i], out bool done);
+        state[o] = position;
+        state[o + 1] = velocity;
         terminated[i] = done ? (byte)1 : (byte)0;
     }
 }

@@ -8,6 +8,7 @@ namespace Tensorless.Gpu.Kernels;
 /// MountainCar-v0's step (Tensorless.Envs' MountainCar, Gymnasium's order of operations) batched over envs: one thread
 /// per env, with the CPU env's own constants. State is [n x 2] row-major (position, velocity), as
 /// <c>IStatefulEnv.GetState</c> gives it; actions are indices 0, 1, 2 held in doubles. All in double.
+/// The physics is the CPU env's own <c>MountainCar.Dynamics</c>, called from the kernel.
 /// </summary>
 internal static class MountainCarKernels
 {
@@ -16,19 +17,10 @@ internal static class MountainCarKernels
         int o = i * 2;
         double position = state[o];
         double velocity = state[o + 1];
-        velocity += ((actions[i] - 1) * Force) + (Math.Cos(3 * position) * -Gravity);
-        velocity = NumPy.Clip(velocity, -MaxSpeed, MaxSpeed);
-        position += velocity;
-        position = NumPy.Clip(position, MinPosition, MaxPosition);
-        if (position == MinPosition && velocity < 0)
-        {
-            // the left wall stops the car
-            velocity = 0;
-        }
-
+        bool done = Dynamics(ref position, ref velocity, actions[i]);
         state[o] = position;
         state[o + 1] = velocity;
         rewards[i] = -1.0;
-        terminated[i] = position >= GoalPosition && velocity >= GoalVelocity ? (byte)1 : (byte)0;
+        terminated[i] = done ? (byte)1 : (byte)0;
     }
 }

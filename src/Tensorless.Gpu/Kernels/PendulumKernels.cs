@@ -8,6 +8,7 @@ namespace Tensorless.Gpu.Kernels;
 /// Pendulum-v1's step (Tensorless.Envs' Pendulum, Gymnasium's order of operations) batched over envs: one thread per
 /// env, with the CPU env's own constants. State is [n x 2] row-major (θ, never wrapped; θ̇), as <c>IStatefulEnv.GetState</c>
 /// gives it; actions are [n x 1] torques, clipped to [−2, 2] here as the CPU env clips them.
+/// The physics is the CPU env's own <c>Pendulum.Dynamics</c>, called from the kernel.
 /// </summary>
 internal static class PendulumKernels
 {
@@ -16,17 +17,9 @@ internal static class PendulumKernels
         int o = i * 2;
         double theta = state[o];
         double thetaDot = state[o + 1];
-        double u = NumPy.Clip(actions[i], -MaxTorque, MaxTorque);
-
-        // the cost of the state before the step; **2 is libm pow in the source, as on the CPU
-        double cost = Math.Pow(AngleNormalize(theta), 2) + (0.1 * Math.Pow(thetaDot, 2)) + (0.001 * Math.Pow(u, 2));
-        double newThetaDot = thetaDot + ((((3 * G) / (2 * L) * Math.Sin(theta)) + ((3.0 / (M * Math.Pow(L, 2))) * u)) * Dt);
-        newThetaDot = NumPy.Clip(newThetaDot, -MaxSpeed, MaxSpeed);
-        theta += newThetaDot * Dt;
-
+        rewards[i] = Dynamics(ref theta, ref thetaDot, actions[i]);
         state[o] = theta;
-        state[o + 1] = newThetaDot;
-        rewards[i] = -cost;
+        state[o + 1] = thetaDot;
         terminated[i] = 0;
     }
 
