@@ -92,6 +92,7 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
     public UpdateStats PpoClipGradient(Minibatch batch, int rows, double clipRange, double entCoef, double vfCoef, bool withValue)
     {
         Forward(batch, rows, withValue);
+        _device.CopyToDevice(batch.OldLogProbs.Data[..rows], View(_oldLogProbs!, rows));
         var gradLogProb = View(_gradLogProb!, rows);
         gradLogProb.MemSetToZero();
         _kernels.AccumulateClippedSurrogateBackward(1.0, View(_logProb!, rows), View(_oldLogProbs!, rows), View(_advantages!, rows), rows, clipRange, gradLogProb);
@@ -166,13 +167,6 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         }
 
         _resident = false;
-        _actor.DownloadParameters();
-        _critic.DownloadParameters();
-        foreach (var (parameter, value, _) in _head.Views())
-        {
-            _device.CopyToHost(value, parameter.Data);
-        }
-
         _optimizer!.Download();
     }
 
@@ -193,7 +187,8 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
 
     private static ArrayView<double> View(MemoryBuffer1D<double, Stride1D.Dense> buffer, int length) => buffer.View.SubView(0, length);
 
-    // uploads the minibatch and the parameters, runs both networks and the head; downloads log pi, H and V for the diagnostics
+    // uploads the minibatch (all but PPO's old log-probabilities) and, unless they are held on the device, the parameters;
+    // runs both networks and the head; downloads log pi, H and V for the diagnostics
     private void Forward(Minibatch batch, int rows, bool withValue)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -205,7 +200,6 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         var obs = View(_observations!, rows * obsSize);
         _device.CopyToDevice(batch.Observations.Data[..(rows * obsSize)], obs);
         _device.CopyToDevice(batch.Actions.Data[..(rows * actionColumns)], View(_actions!, rows * actionColumns));
-        _device.CopyToDevice(batch.OldLogProbs.Data[..rows], View(_oldLogProbs!, rows));
         _device.CopyToDevice(batch.Advantages.Data[..rows], View(_advantages!, rows));
         if (!_resident)
         {
@@ -239,7 +233,7 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         if (!_resident)
         {
             _actor.DownloadGradients();
-            _head.DownloadGradients();
+            _head.DownloadGradients(_device);
         }
 
         if (withValue)
@@ -258,7 +252,7 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
     private void UploadParameters(bool withValue)
     {
         _actor.UploadParameters();
-        _head.UploadParameters();
+        _head.UploadParameters(_device);
         if (withValue)
         {
             _critic.UploadParameters();

@@ -142,25 +142,12 @@ internal sealed class DeviceMlp : IDisposable
         }
     }
 
-    /// <summary>Copies the device weights and biases into the CPU layers (after optimizer steps taken on the device).</summary>
-    public void DownloadParameters()
-    {
-        foreach (var (parameter, value, _) in Views())
-        {
-            _device.CopyToHost(value, parameter.Data);
-        }
-    }
-
     /// <summary>Copies the device gradients into the CPU parameters' <c>Grad</c> (overwriting them).</summary>
     public void DownloadGradients()
     {
-        for (int l = 0; l < _layers.Count; l++)
+        foreach (var (parameter, _, grad) in Views())
         {
-            _device.CopyToHost(_weightGrads[l].View, _layers[l].Weight.Grad);
-            if (_layers[l].Bias is { } bias)
-            {
-                _device.CopyToHost(_biasGrads[l].View, bias.Grad);
-            }
+            _device.CopyToHost(grad, parameter.Grad);
         }
     }
 

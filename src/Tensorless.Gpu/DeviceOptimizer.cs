@@ -9,8 +9,9 @@ namespace Tensorless.Gpu;
 /// A CPU optimizer's state and step on a device for the length of one update: <see cref="Upload"/> copies its moments
 /// (from <see cref="IOptimizer.ExportState"/>) to the device, <see cref="Step"/> clips the gradients by their global norm
 /// and takes the optimizer's step there with the CPU's formula (<c>DeviceKernels.AdamStep</c>,
-/// <c>RmsPropStep</c>: the same bits), and <see cref="Download"/> hands the moments and the step count back
-/// (<see cref="IOptimizer.ImportState"/>), so the CPU optimizer is the run's state again for checkpoints. Serves
+/// <c>RmsPropStep</c>: the same bits), and <see cref="Download"/> hands back the parameters it trained, the moments and
+/// the step count (<see cref="IOptimizer.ImportState"/>), so the CPU policy and optimizer are the run's state again for
+/// checkpoints. (The parameters go up with the networks' own upload, which also zeroes a missing bias.) Serves
 /// <see cref="Adam"/> and <see cref="RmsProp"/>; <see cref="TryCreate"/> returns null for any other optimizer.
 /// </summary>
 internal sealed class DeviceOptimizer : IDisposable
@@ -108,9 +109,17 @@ internal sealed class DeviceOptimizer : IDisposable
         }
     }
 
-    /// <summary>Copies the moments and the step count back into the CPU optimizer.</summary>
+    /// <summary>
+    /// Copies the trained parameters back into the CPU parameters, and the moments and the step count into the CPU
+    /// optimizer.
+    /// </summary>
     public void Download()
     {
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            _device.CopyToHost(_values[i], _parameters[i].Data);
+        }
+
         var state = new Dictionary<string, double[]>(StringComparer.Ordinal) { [$"{_prefix}.step"] = [_stepCount] };
         for (int b = 0; b < _buffers.Length; b++)
         {

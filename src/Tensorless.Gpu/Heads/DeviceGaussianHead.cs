@@ -37,9 +37,6 @@ internal sealed class DeviceGaussianHead : DevicePolicyHead
     public override int EntropyRows(int rows) => 1;
 
     /// <inheritdoc />
-    public override void UploadParameters() => _device.CopyToDevice(_logStd.Data, _logStdBuffer.View);
-
-    /// <inheritdoc />
     public override void Forward(ArrayView<double> head, ArrayView<double> actions, ArrayView<double> logProb, ArrayView<double> entropy, int rows)
     {
         _kernels.GaussianLogProb(head, _logStdBuffer.View, actions, logProb, rows, _d, shared: true);
@@ -55,9 +52,6 @@ internal sealed class DeviceGaussianHead : DevicePolicyHead
         _kernels.AccumulateGaussianEntropyBackward(_entropyWeight.View, _logStdGrad.View, 1, _d);
         _kernels.AccumulateGaussianLogProbBackward(gradLogProb, head, _logStdBuffer.View, actions, gradHead, _logStdGrad.View, rows, _d, shared: true);
     }
-
-    /// <inheritdoc />
-    public override void DownloadGradients() => _device.CopyToHost(_logStdGrad.View, _logStd.Grad);
 
     /// <inheritdoc />
     public override IEnumerable<(Parameter Parameter, ArrayView<double> Value, ArrayView<double> Grad)> Views() => [(_logStd, _logStdBuffer.View, _logStdGrad.View)];

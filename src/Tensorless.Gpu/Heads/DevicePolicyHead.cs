@@ -27,9 +27,13 @@ internal abstract class DevicePolicyHead : IDisposable
     /// </summary>
     public virtual int EntropyRows(int rows) => rows;
 
-    /// <summary>Copies the head's own parameters (the Gaussian's log-std) to the device; nothing for a categorical head.</summary>
-    public virtual void UploadParameters()
+    /// <summary>Copies the head's own parameters (the Gaussian's log-std, <see cref="Views"/>) to the device; nothing for a categorical head.</summary>
+    public void UploadParameters(GpuDevice device)
     {
+        foreach (var (parameter, value, _) in Views())
+        {
+            device.CopyToDevice(parameter.Data, value);
+        }
     }
 
     /// <summary>
@@ -48,9 +52,13 @@ internal abstract class DevicePolicyHead : IDisposable
     /// </summary>
     public abstract void Backward(ArrayView<double> head, ArrayView<double> actions, ArrayView<double> entropy, ArrayView<double> gradLogProb, double entropyWeight, ArrayView<double> gradHead, int rows);
 
-    /// <summary>Copies the head's own parameters' gradient into the CPU parameters' <c>Grad</c>; nothing for a categorical head.</summary>
-    public virtual void DownloadGradients()
+    /// <summary>Copies the head's own parameters' gradient (<see cref="Views"/>) into the CPU parameters' <c>Grad</c>; nothing for a categorical head.</summary>
+    public void DownloadGradients(GpuDevice device)
     {
+        foreach (var (parameter, _, grad) in Views())
+        {
+            device.CopyToHost(grad, parameter.Grad);
+        }
     }
 
     /// <summary>The head's own parameters with their device copies and gradients (the Gaussian's log-std); none for a categorical head.</summary>
