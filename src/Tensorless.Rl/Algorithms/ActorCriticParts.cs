@@ -53,6 +53,20 @@ internal sealed class ActorCriticParts
     /// <summary>The seeds' separate critic fit, or null.</summary>
     public ValueFit? ValueFit { get; }
 
+    /// <summary>
+    /// The CPU step on the gradient in <see cref="PolicyParameters"/>: global-norm clipping when
+    /// <paramref name="maxGradNorm"/> is set, then <see cref="Optimizer"/>'s step.
+    /// </summary>
+    public void ClipAndStep(double? maxGradNorm)
+    {
+        if (maxGradNorm is double maxNorm)
+        {
+            GradientClipping.ClipByGlobalNorm(PolicyParameters, maxNorm);
+        }
+
+        Optimizer.Step();
+    }
+
     /// <summary>The optimizers by checkpoint name.</summary>
     public IReadOnlyList<(string Name, IOptimizer Optimizer)> Optimizers =>
         ValueFit is null ? [("optimizer", Optimizer)] : [("optimizer", Optimizer), ("value_optimizer", ValueFit.Optimizer)];

@@ -87,34 +87,28 @@ public sealed class A2c : IOnPolicyAlgorithm
             _batch.NormalizeAdvantages();
         }
 
+        // on a device that takes the optimizer's step itself, the gradient never leaves it
+        var device = learner.Device;
+        bool stepOnDevice = device?.BeginUpdate(_parts.Optimizer) ?? false;
         UpdateStats stats;
-        if (learner.Device is { } device)
+        try
         {
-            // on a device that takes the optimizer's step itself, the gradient never leaves it
-            bool stepOnDevice = device.BeginUpdate(_parts.Optimizer);
-            try
+            stats = device is not null
+                ? device.A2cGradient(_batch, _batch.Size, o.EntCoef, o.VfCoef, withValue: _parts.ValueFit is null)
+                : _parts.Runner.Run(_batch.Size, _chunkLoss);
+            learner.EnsureFinite(stats.Loss, "the A2C loss");
+            if (stepOnDevice)
             {
-                stats = device.A2cGradient(_batch, _batch.Size, o.EntCoef, o.VfCoef, withValue: _parts.ValueFit is null);
-                learner.EnsureFinite(stats.Loss, "the A2C loss");
-                if (stepOnDevice)
-                {
-                    device.Step(o.MaxGradNorm);
-                }
-                else
-                {
-                    ClipAndStep(o.MaxGradNorm);
-                }
+                device!.Step(o.MaxGradNorm);
             }
-            finally
+            else
             {
-                device.EndUpdate();
+                _parts.ClipAndStep(o.MaxGradNorm);
             }
         }
-        else
+        finally
         {
-            stats = _parts.Runner.Run(_batch.Size, _chunkLoss);
-            learner.EnsureFinite(stats.Loss, "the A2C loss");
-            ClipAndStep(o.MaxGradNorm);
+            device?.EndUpdate();
         }
 
         double valueLoss = stats.ValueLoss;
@@ -128,16 +122,6 @@ public sealed class A2c : IOnPolicyAlgorithm
         metrics.Set(MetricNames.ValueLoss, valueLoss);
         metrics.Set(MetricNames.LearningRate, lr);
         return true;
-    }
-
-    private void ClipAndStep(double? maxGradNorm)
-    {
-        if (maxGradNorm is double maxNorm)
-        {
-            GradientClipping.ClipByGlobalNorm(_parts.PolicyParameters, maxNorm);
-        }
-
-        _parts.Optimizer.Step();
     }
 
     /// <summary>

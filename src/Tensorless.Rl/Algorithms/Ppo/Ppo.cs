@@ -158,12 +158,7 @@ public sealed class Ppo : IOnPolicyAlgorithm
                     }
                     else
                     {
-                        if (shared.MaxGradNorm is double maxNorm)
-                        {
-                            GradientClipping.ClipByGlobalNorm(_parts.PolicyParameters, maxNorm);
-                        }
-
-                        _parts.Optimizer.Step();
+                        _parts.ClipAndStep(shared.MaxGradNorm);
                     }
 
                     totals.Add(stats);

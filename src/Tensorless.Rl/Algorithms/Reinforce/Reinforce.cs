@@ -140,12 +140,7 @@ public sealed class Reinforce : IOnPolicyAlgorithm
             _parts.Optimizer.LearningRate = lr;
             var stats = _parts.Runner.Run(_batch.Size, _chunkLoss);
             learner.EnsureFinite(stats.Loss, "the REINFORCE loss");
-            if (o.MaxGradNorm is double maxNorm)
-            {
-                GradientClipping.ClipByGlobalNorm(_parts.PolicyParameters, maxNorm);
-            }
-
-            _parts.Optimizer.Step();
+            _parts.ClipAndStep(o.MaxGradNorm);
             metrics.Set(MetricNames.PolicyLoss, stats.PolicyLoss);
             metrics.Set(MetricNames.Entropy, stats.Entropy);
             if (Options.Baseline && _parts.ValueFit is null)
