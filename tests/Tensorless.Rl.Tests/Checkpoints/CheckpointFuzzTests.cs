@@ -192,8 +192,14 @@ public sealed class CheckpointFuzzTests : IDisposable
             return config;
         }
 
+        if (root is null)
+        {
+            // a document that is just null (an earlier mutation replaced the whole tree): nothing left to mutate
+            return config;
+        }
+
         var nodes = new List<JsonNode>();
-        Collect(root!, nodes);
+        Collect(root, nodes);
         var target = nodes[rng.Next(nodes.Count)];
         var replacement = JsonNode.Parse(s_hostile[rng.Next(s_hostile.Length)]);
         switch (target.Parent)
