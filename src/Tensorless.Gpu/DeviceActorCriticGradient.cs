@@ -34,6 +34,8 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
     private readonly DeviceMlp _actor;
     private readonly DeviceMlp _critic;
     private readonly DevicePolicyHead _head;
+    private readonly DeviceRollout? _rollout;
+    private readonly string? _rolloutReason;
     private MemoryBuffer1D<double, Stride1D.Dense>? _observations, _actions, _oldLogProbs, _advantages, _returns;
     private MemoryBuffer1D<double, Stride1D.Dense>? _logProb, _entropy, _gradLogProb, _gradHead, _gradValues;
     private double[] _hostLogProb = [], _hostEntropy = [], _hostValues = [], _hostScratch = [];
@@ -41,7 +43,7 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
     private DeviceOptimizer? _optimizer;
     private bool _resident;
 
-    private DeviceActorCriticGradient(GpuDevice device, ActorCriticPolicy policy)
+    private DeviceActorCriticGradient(GpuDevice device, ActorCriticPolicy policy, OnPolicyLearner learner)
     {
         _device = device;
         _kernels = new DeviceKernels(device);
@@ -49,10 +51,17 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         _actor = new DeviceMlp(device, _kernels, policy.ActorLayers, policy.Options.Activation);
         _critic = new DeviceMlp(device, _kernels, policy.CriticLayers, policy.Options.Activation);
         _head = DevicePolicyHead.Create(device, _kernels, policy);
+        _rollout = DeviceRollout.TryCreate(device, _kernels, _actor, _critic, _head, learner, out _rolloutReason);
     }
 
     /// <inheritdoc />
     public string Name => _device.Name;
+
+    /// <summary>The rollout on this device (<see cref="DeviceRollout"/>), or null when the run's env or options need the CPU's.</summary>
+    public IRolloutDevice? Rollout => _rollout;
+
+    /// <inheritdoc />
+    public string? RolloutUnavailableReason => _rolloutReason;
 
     /// <summary>Builds the device gradient for <paramref name="agent"/> on a new device of <paramref name="kind"/>.</summary>
     /// <exception cref="NotSupportedException">The agent is not a run this device serves; the message names the option.</exception>
@@ -79,7 +88,7 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         var gpu = GpuDevice.Create(kind);
         try
         {
-            return new DeviceActorCriticGradient(gpu, policy);
+            return new DeviceActorCriticGradient(gpu, policy, agent.Learner);
         }
         catch
         {
@@ -173,6 +182,7 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
     /// <summary>Frees the device buffers and the accelerator.</summary>
     public void Dispose()
     {
+        _rollout?.Dispose();
         _actor.Dispose();
         _critic.Dispose();
         _head.Dispose();

@@ -53,6 +53,7 @@ public sealed partial class DeviceKernels
         LoadMvn(accelerator);
         LoadTraining(accelerator);
         LoadEnvs(accelerator);
+        LoadRollout(accelerator);
     }
 
     /// <summary>The device these kernels run on.</summary>

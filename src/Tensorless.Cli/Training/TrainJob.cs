@@ -38,6 +38,13 @@ internal static class TrainJob
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Training {setup.Algorithm.DisplayName} on {setup.EnvId} ({setup.NumEnvs} envs, seed {setup.Seed}, {setup.Threads} thread{(setup.Threads == 1 ? "" : "s")}{(setup.Preset is null ? "" : $", preset {setup.Preset}")}) " +
             $"for up to {setup.TotalSteps:N0} steps{(setup.Target is double t ? $", stopping at mean return {t} over 100 episodes" : "")}{(run.Resumed ? $", resumed at {learner.Progress.EnvSteps:N0} steps" : "")}."));
+        if (learner.Device is { } device)
+        {
+            stdout.WriteLine(device.Rollout is not null
+                ? $"Device {device.Name}, for the rollouts (policy, envs, GAE) and the updates."
+                : $"Device {device.Name}, for the updates; {device.RolloutUnavailableReason}.");
+        }
+
         stdout.WriteLine($"Run directory: {Path.GetFullPath(outDir)}");
 
         using var stop = new StopSignal();

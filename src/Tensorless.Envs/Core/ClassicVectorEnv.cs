@@ -8,7 +8,7 @@ namespace Tensorless.Envs.Core;
 /// with per-env time limits, per-env <see cref="Pcg64"/> streams (env i seeded with seed + i) and
 /// same-step auto-reset that keeps the ended episode's final observation.
 /// </summary>
-internal sealed partial class ClassicVectorEnv : IVectorEnv, IStatefulVectorEnv
+internal sealed partial class ClassicVectorEnv : IExportableVectorEnv
 {
     private readonly EnvCore core;
     private readonly int? maxEpisodeSteps;

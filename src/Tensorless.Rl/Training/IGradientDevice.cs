@@ -61,4 +61,13 @@ public interface IGradientDevice : IDisposable
     /// Does nothing when no update is held.
     /// </summary>
     void EndUpdate();
+
+    /// <summary>
+    /// Where this device collects the run's rollouts, or null when it does not (the rollout then runs on the CPU): a
+    /// device serves the rollout only for the envs and options it can step exactly as the CPU does.
+    /// </summary>
+    IRolloutDevice? Rollout => null;
+
+    /// <summary>Why <see cref="Rollout"/> is null (the env or option the device rollout lacks), or null when it is not.</summary>
+    string? RolloutUnavailableReason => Rollout is null ? "this device computes gradients only" : null;
 }

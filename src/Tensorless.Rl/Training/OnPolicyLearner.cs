@@ -226,7 +226,7 @@ public sealed class OnPolicyLearner
             _started = true;
         }
 
-        Collector.Collect(Policy, Buffer, Rng, Options.AdvantageEstimator, Options.Gamma, Options.GaeLambda, Options.NStep);
+        Collector.Collect(Policy, Buffer, Rng, Options.AdvantageEstimator, Options.Gamma, Options.GaeLambda, Options.NStep, Device?.Rollout);
         if (_gradientReducer is { } reducer)
         {
             // each learner normalised its own rollout with its own moments; merge them so the next rollout starts equal

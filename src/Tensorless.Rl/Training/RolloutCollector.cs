@@ -112,11 +112,25 @@ public sealed class RolloutCollector
 
     /// <summary>Fills <paramref name="buffer"/> with one rollout and computes its advantages and returns.</summary>
     /// <exception cref="InvalidOperationException"><see cref="Start"/> was not called.</exception>
-    public void Collect(ActorCriticPolicy policy, RolloutBuffer buffer, Xoshiro256 rng, AdvantageEstimator estimator, double gamma, double lambda, int nSteps)
+    /// <param name="policy">The policy that acts.</param>
+    /// <param name="buffer">Where the rollout goes.</param>
+    /// <param name="rng">The generator the actions are drawn from.</param>
+    /// <param name="estimator">The advantage estimator.</param>
+    /// <param name="gamma">The discount.</param>
+    /// <param name="lambda">GAE's lambda.</param>
+    /// <param name="nSteps">The n-step estimator's horizon.</param>
+    /// <param name="device">Where to collect it, or null for the CPU (see <see cref="IRolloutDevice"/>).</param>
+    public void Collect(ActorCriticPolicy policy, RolloutBuffer buffer, Xoshiro256 rng, AdvantageEstimator estimator, double gamma, double lambda, int nSteps, IRolloutDevice? device = null)
     {
         if (!_started)
         {
             throw new InvalidOperationException("Call Start(seed) before collecting rollouts.");
+        }
+
+        if (device is not null)
+        {
+            CollectOn(device, policy, buffer, rng, estimator, gamma, lambda, nSteps);
+            return;
         }
 
         long t0 = Stopwatch.GetTimestamp();
@@ -166,6 +180,34 @@ public sealed class RolloutCollector
         policy.PredictValues(_inference, _observations, n, buffer.LastValues);
         BootstrapTruncations(policy, buffer);
         buffer.ComputeAdvantages(estimator, gamma, lambda, nSteps);
+        Seconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+    }
+
+    // the device fills the buffer and moves the env and the generator; the episode statistics and counters are kept here
+    private void CollectOn(IRolloutDevice device, ActorCriticPolicy policy, RolloutBuffer buffer, Xoshiro256 rng, AdvantageEstimator estimator, double gamma, double lambda, int nSteps)
+    {
+        if (_observationNormalizer is not null || _rewardScaler is not null)
+        {
+            throw new InvalidOperationException(
+                $"{device.Name} collects rollouts without observation or reward normalisation; this run normalises, so its rollouts run on the CPU.");
+        }
+
+        long t0 = Stopwatch.GetTimestamp();
+        int n = _env.NumEnvs;
+        buffer.Clear();
+        bool advantagesDone = device.Collect(policy, buffer, rng, _observations, estimator, gamma, lambda);
+        _observations.AsSpan().CopyTo(_rawObservations);
+        for (int t = 0; t < buffer.Steps; t++)
+        {
+            Episodes.Record(buffer.Rewards.Slice(t * n, n), buffer.Terminated.Slice(t * n, n), buffer.Truncated.Slice(t * n, n));
+        }
+
+        EnvSteps += (long)buffer.Steps * n;
+        if (!advantagesDone)
+        {
+            buffer.ComputeAdvantages(estimator, gamma, lambda, nSteps);
+        }
+
         Seconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
     }
 

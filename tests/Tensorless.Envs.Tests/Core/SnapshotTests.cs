@@ -66,7 +66,7 @@ public sealed class SnapshotTests
     }
 
     /// <summary>Steps t = from..to-1 with a fixed action pattern and records observations, rewards, flags and final observations.</summary>
-    private static List<double[]> Run(IVectorEnv env, int from, int to)
+    internal static List<double[]> Run(IVectorEnv env, int from, int to)
     {
         int n = env.NumEnvs;
         var obs = new double[n * env.ObservationSize];

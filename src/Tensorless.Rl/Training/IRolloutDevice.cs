@@ -1,0 +1,30 @@
+using Tensorless.Autodiff;
+using Tensorless.Rl.Advantages;
+using Tensorless.Rl.Buffers;
+using Tensorless.Rl.Policies;
+
+namespace Tensorless.Rl.Training;
+
+/// <summary>
+/// A place other than the CPU where a rollout is collected (issue 11: the ILGPU rollout of <c>Tensorless.Gpu</c>): the
+/// policy acts, the envs step and reset, and the truncation bootstrap and GAE run there, and the rollout comes back into
+/// the CPU buffer. The CPU's state stays the run's state: the device starts each rollout from the training env's state,
+/// the learner's generator and the current observations, and leaves all three where a CPU rollout would have, so
+/// checkpoints, evaluation and a later CPU rollout are unchanged.
+/// </summary>
+public interface IRolloutDevice
+{
+    /// <summary>The device as <c>--device</c> names it, with the accelerator.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Collects <c>buffer.Steps</c> steps with <paramref name="policy"/>'s current parameters: fills the buffer's
+    /// observations, actions, rewards, flags, values, log-probabilities, final observations, truncation values, last
+    /// observations and last values as <see cref="RolloutCollector.Collect"/> does, draws the actions from
+    /// <paramref name="rng"/> (advanced as the CPU would), steps the training env the device was built for and puts it
+    /// where the CPU would have left it, and overwrites <paramref name="observations"/> with the observations after the
+    /// last step. With <see cref="AdvantageEstimator.Gae"/> it also fills the advantages and returns and returns true;
+    /// for another estimator it returns false and the caller computes them.
+    /// </summary>
+    bool Collect(ActorCriticPolicy policy, RolloutBuffer buffer, Xoshiro256 rng, Span<double> observations, AdvantageEstimator estimator, double gamma, double lambda);
+}

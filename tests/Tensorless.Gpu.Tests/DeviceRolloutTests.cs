@@ -1,0 +1,166 @@
+using Tensorless.Autodiff.Nn;
+using Tensorless.Envs;
+using Tensorless.Rl.Advantages;
+using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Buffers;
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Options;
+using Tensorless.Rl.Training;
+using Xunit.Abstractions;
+
+namespace Tensorless.Gpu.Tests;
+
+/// <summary>
+/// Rollouts on ILGPU's CPU accelerator (<see cref="DeviceRollout"/>) against the CPU's <see cref="RolloutCollector"/>:
+/// with relu networks (whose device forward pass is the CPU's bits) every array of the rollout, the envs' snapshot
+/// (states, step counts, generators, final observations) and the learner's generator come out bit-identical, rollout
+/// after rollout (the parameters updated on the CPU in between), for every built-in env.
+/// </summary>
+public sealed class DeviceRolloutTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public DeviceRolloutTests(ITestOutputHelper output)
+    {
+        _output = output;
+        GpuGradientDevices.Register();
+    }
+
+    /// <summary>6 envs x 24 steps with a time limit of <paramref name="limit"/>, so episodes end by truncation inside a rollout.</summary>
+    private static Ppo SmallPpo(string env, int limit, AdvantageEstimator estimator = AdvantageEstimator.Gae, bool normalize = false) =>
+        new(Gym.MakeVector(env, 6, seed: 11, maxEpisodeSteps: limit), new PpoOptions
+        {
+            OnPolicy = new OnPolicyOptions
+            {
+                NumEnvs = 6, NumSteps = 24, Seed = 11, EntCoef = 0.01, LearningRate = 3e-3, MaxGradNorm = 0.5, AdvantageEstimator = estimator,
+                GaeLambda = 0.9, Gamma = 0.97, NormalizeObservations = normalize,
+                Policy = new PolicyOptions { HiddenSizes = [8, 8], Activation = Activation.Relu },
+            },
+            MinibatchSize = 48,
+            NumEpochs = 2,
+        });
+
+    [Theory]
+    [InlineData("CartPole-v1", 30)]
+    [InlineData("Acrobot-v1", 20)]
+    [InlineData("MountainCar-v0", 17)]
+    [InlineData("Pendulum-v1", 10)]
+    [InlineData("MountainCarContinuous-v0", 13)]
+    [InlineData("CartPoleSwingUp-v0", 15)]
+    public void Rollouts_OnTheCpuAccelerator_AreTheCpusBits(string env, int limit)
+    {
+        using var cpu = SmallPpo(env, limit);
+        using var device = SmallPpo(env, limit);
+        AssertSameRollouts(cpu, device, env, updates: 3);
+    }
+
+    [Theory]
+    [InlineData(AdvantageEstimator.MonteCarlo)]
+    [InlineData(AdvantageEstimator.NStep)]
+    public void Rollouts_WithAnotherEstimator_LeaveTheAdvantagesToTheCpu(AdvantageEstimator estimator)
+    {
+        using var cpu = SmallPpo("CartPole-v1", 20, estimator);
+        using var device = SmallPpo("CartPole-v1", 20, estimator);
+        AssertSameRollouts(cpu, device, $"CartPole {estimator}", updates: 2);
+    }
+
+    [Fact]
+    public void ARunThatNormalisesObservations_CollectsOnTheCpu_AndSaysWhy()
+    {
+        using var agent = SmallPpo("CartPole-v1", 500, normalize: true);
+        using var gradient = GradientDevices.Create("ilgpu-cpu", agent)!;
+        Assert.Null(gradient.Rollout);
+        Assert.Contains("normalize_observations=false", gradient.RolloutUnavailableReason, StringComparison.Ordinal);
+        agent.Learner.Device = gradient;
+        agent.Learner.CollectRollout(); // on the CPU: the gradient device still serves the update
+        Assert.True(agent.Update(1.0, MetricsRecord.CreateStandard()));
+        agent.Learner.Device = null;
+    }
+
+    [Fact]
+    public void TheDeviceRollout_RefusesABufferOfAnotherShape()
+    {
+        using var agent = SmallPpo("CartPole-v1", 500);
+        using var gradient = GradientDevices.Create("ilgpu-cpu", agent)!;
+        agent.Learner.CollectRollout(); // resets the envs
+        var other = new RolloutBuffer(7, 6, 4, 1);
+        var observations = new double[6 * 4];
+        var e = Assert.Throws<ArgumentException>(() => gradient.Rollout!.Collect(agent.Policy, other, agent.Learner.Rng, observations, AdvantageEstimator.Gae, 0.99, 0.95));
+        Assert.Contains("24 steps of 6 envs", e.Message, StringComparison.Ordinal);
+    }
+
+    private void AssertSameRollouts(Ppo cpu, Ppo device, string context, int updates)
+    {
+        device.Learner.Device = GradientDevices.Create("ilgpu-cpu", device);
+        try
+        {
+            Assert.NotNull(device.Learner.Device!.Rollout);
+            int truncations = 0, terminations = 0;
+            for (int update = 0; update < updates; update++)
+            {
+                cpu.Learner.CollectRollout();
+                device.Learner.CollectRollout();
+                var a = cpu.Learner.Buffer;
+                var b = device.Learner.Buffer;
+                string at = $"{context}, rollout {update}";
+                AssertBits(a.Observations, b.Observations, at + ": observations");
+                AssertBits(a.Actions, b.Actions, at + ": actions");
+                AssertBits(a.Rewards, b.Rewards, at + ": rewards");
+                Assert.True(a.Terminated.SequenceEqual(b.Terminated), at + ": terminated");
+                Assert.True(a.Truncated.SequenceEqual(b.Truncated), at + ": truncated");
+                AssertBits(a.Values, b.Values, at + ": values");
+                AssertBits(a.LogProbs, b.LogProbs, at + ": log-probabilities");
+                AssertBits(a.FinalObservations, b.FinalObservations, at + ": final observations");
+                AssertBits(a.TruncationValues, b.TruncationValues, at + ": truncation values");
+                AssertBits(a.LastObservations, b.LastObservations, at + ": last observations");
+                AssertBits(a.LastValues, b.LastValues, at + ": last values");
+                AssertBits(a.Advantages, b.Advantages, at + ": advantages");
+                AssertBits(a.Returns, b.Returns, at + ": returns");
+                AssertBits(cpu.Learner.Collector.CurrentObservations, device.Learner.Collector.CurrentObservations, at + ": current observations");
+                Assert.Equal(((ISnapshotVectorEnv)cpu.Learner.Env).SaveSnapshot(), ((ISnapshotVectorEnv)device.Learner.Env).SaveSnapshot());
+                Assert.Equal(State(cpu.Learner.Rng), State(device.Learner.Rng));
+                Assert.Equal(cpu.Learner.Collector.EnvSteps, device.Learner.Collector.EnvSteps);
+                Assert.Equal(cpu.Learner.Collector.Episodes.EpisodeCount, device.Learner.Collector.Episodes.EpisodeCount);
+                Assert.Equal(cpu.Learner.Collector.Episodes.MeanReturn, device.Learner.Collector.Episodes.MeanReturn);
+                truncations += a.CountTruncated();
+                terminations += a.Terminated.ToArray().Count(x => x);
+                // the next rollout acts with updated parameters; the update is the CPU's for both (the device update's
+                // clipping sums in another order, within 1e-12 but not always the same bits: DeviceActorCriticGradientTests)
+                cpu.Update(1.0, MetricsRecord.CreateStandard());
+                foreach (var (from, to) in cpu.Policy.Parameters.Zip(device.Policy.Parameters))
+                {
+                    from.Data.CopyTo(to.Data);
+                }
+
+                device.Learner.Rng.SetState(State(cpu.Learner.Rng)); // the update's shuffles drew from it
+            }
+
+            _output.WriteLine($"{context}: {updates} rollouts bit-identical, {truncations} truncations and {terminations} terminations among them");
+            Assert.True(truncations > 0, $"{context}: no episode was truncated, so the bootstrap went untested");
+        }
+        finally
+        {
+            device.Learner.Device?.Dispose();
+            device.Learner.Device = null;
+        }
+    }
+
+    private static ulong[] State(Tensorless.Autodiff.Xoshiro256 rng)
+    {
+        var words = new ulong[4];
+        rng.GetState(words);
+        return words;
+    }
+
+    private static void AssertBits(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (BitConverter.DoubleToInt64Bits(expected[i]) != BitConverter.DoubleToInt64Bits(actual[i]))
+            {
+                Assert.Fail($"{what}: element {i} is {actual[i]:R} on the device, {expected[i]:R} on the CPU");
+            }
+        }
+    }
+}
