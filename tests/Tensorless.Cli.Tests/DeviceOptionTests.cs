@@ -46,10 +46,11 @@ public sealed class DeviceOptionTests : IDisposable
     [Fact]
     public void BenchDevice_PrintsTheCpuAndTheCpuAcceleratorRows()
     {
-        var (code, output, error) = Run("bench", "device", "--rows", "8", "--repeats", "1", "--agents", "2");
+        var (code, output, error) = Run("bench", "device", "--rows", "8", "--repeats", "1", "--agents", "2", "--steps", "2");
         Assert.True(code == 0, error + output);
         Assert.Contains("  cpu ", output);
         Assert.Contains("  ilgpu-cpu ", output);
+        Assert.Contains("rollout of 2 steps x m envs", output);
         Assert.True(output.Contains("  cuda ", StringComparison.Ordinal) || output.Contains("cuda: not available", StringComparison.Ordinal), output);
         // the population GEMM table: one row per device for 2 agents
         Assert.Contains("population GEMM: K agents", output);
@@ -60,6 +61,7 @@ public sealed class DeviceOptionTests : IDisposable
     [InlineData("--agents", "0")]
     [InlineData("--rows", "4")]
     [InlineData("--agents", "a,2")]
+    [InlineData("--steps", "0")]
     public void BenchDevice_BadSizes_AreAUsageError(string option, string value)
     {
         var (code, _, error) = Run("bench", "device", option, value);

@@ -14,13 +14,14 @@ namespace Tensorless.Cli.Bench;
 /// <summary>
 /// <c>tensorless bench device</c> (issue 11): the CPU kernels against every available ILGPU accelerator on the hot loops
 /// of training: the forward GEMM at a 64x64 layer's shape, one PPO update (64x64 tanh actor and critic, one minibatch of
-/// the given rows; on a device the gradient, clipping and Adam run there) and GAE over a T x N rollout. Device times
-/// include waiting for the device; the PPO update includes its uploads and downloads (the minibatch, and the parameters
-/// and Adam's moments up and back once).
+/// the given rows; on a device the gradient, clipping and Adam run there), GAE over a T x N rollout (T = --steps, 128 by default), and a whole rollout
+/// of a PPO learner (T steps x N CartPole envs: policy, action draw, envs, bootstrap and GAE, on a device all there).
+/// Device times include waiting for the device; the PPO update includes its uploads and downloads (the minibatch, and
+/// the parameters and Adam's moments up and back once), the rollout its own (parameters and envs up, the rollout down).
 /// </summary>
 internal static class DeviceBench
 {
-    public static int Execute(IReadOnlyList<int> rows, IReadOnlyList<int> agents, int repeats, TextWriter stdout)
+    public static int Execute(IReadOnlyList<int> rows, IReadOnlyList<int> agents, int repeats, int steps, TextWriter stdout)
     {
         var c = CultureInfo.InvariantCulture;
         var kinds = new List<DeviceKind> { DeviceKind.Cpu };
@@ -37,8 +38,8 @@ internal static class DeviceBench
         }
 
         GpuGradientDevices.Register();
-        stdout.WriteLine(string.Create(c, $"bench device: best of {repeats} after one warm-up call; GEMM m x 64 x 64 (A B^T), PPO update of m rows, GAE of 128 steps x m envs."));
-        stdout.WriteLine("  device          rows   GEMM us  GFLOP/s    PPO update ms  samples/s    GAE us");
+        stdout.WriteLine(string.Create(c, $"bench device: best of {repeats} after one warm-up call; GEMM m x 64 x 64 (A B^T), PPO update of m rows, GAE of {steps} steps x m envs, rollout of {steps} steps x m envs."));
+        stdout.WriteLine("  device          rows   GEMM us  GFLOP/s    PPO update ms  samples/s    GAE us    rollout ms  env steps/s");
         foreach (var kind in kinds)
         {
             using var device = kind == DeviceKind.Cpu ? null : GpuDevice.Create(kind);
@@ -47,9 +48,10 @@ internal static class DeviceBench
             {
                 double gemm = Gemm(device, kernels, m, repeats);
                 double update = PpoUpdate(kind, m, repeats);
-                double gae = GaeTime(device, kernels, m, repeats);
+                double gae = GaeTime(device, kernels, m, steps, repeats);
+                double rollout = Rollout(kind, m, steps, repeats);
                 stdout.WriteLine(string.Create(c,
-                    $"  {kind.ToName(),-12} {m,7}  {gemm * 1e6,8:F1}  {2.0 * m * 64 * 64 / gemm / 1e9,7:F1}    {update * 1e3,13:F2}  {m / update,9:N0}  {gae * 1e6,8:F1}"));
+                    $"  {kind.ToName(),-12} {m,7}  {gemm * 1e6,8:F1}  {2.0 * m * 64 * 64 / gemm / 1e9,7:F1}    {update * 1e3,13:F2}  {m / update,9:N0}  {gae * 1e6,8:F1}  {rollout * 1e3,12:F1}  {(double)steps * m / rollout,11:N0}"));
             }
         }
 
@@ -155,10 +157,10 @@ internal static class DeviceBench
             NumEpochs = 1,
         };
         using var agent = new Ppo(Gym.MakeVector("CartPole-v1", envs, seed: 1), options);
+        agent.Learner.CollectRollout(); // on the CPU: the rollout is timed on its own
         agent.Learner.Device = GradientDevices.Create(kind.ToName(), agent);
         try
         {
-            agent.Learner.CollectRollout();
             var metrics = MetricsRecord.CreateStandard();
             return Best(repeats, () =>
             {
@@ -172,9 +174,27 @@ internal static class DeviceBench
         }
     }
 
-    private static double GaeTime(GpuDevice? device, DeviceKernels? kernels, int n, int repeats)
+    // a PPO learner's rollout (default 64x64 tanh networks) of steps x envs CartPole-v1 envs, with its advantages
+    private static double Rollout(DeviceKind kind, int envs, int steps, int repeats)
     {
-        const int steps = 128;
+        using var agent = new Ppo(Gym.MakeVector("CartPole-v1", envs, seed: 1), new PpoOptions
+        {
+            OnPolicy = new OnPolicyOptions { NumEnvs = envs, NumSteps = steps, Threads = 1 },
+            MinibatchSize = envs * steps, // no update runs; any size that divides the rollout
+        });
+        agent.Learner.Device = GradientDevices.Create(kind.ToName(), agent);
+        try
+        {
+            return Best(repeats, agent.Learner.CollectRollout);
+        }
+        finally
+        {
+            agent.Learner.Device?.Dispose();
+        }
+    }
+
+    private static double GaeTime(GpuDevice? device, DeviceKernels? kernels, int n, int steps, int repeats)
+    {
         var rng = new Xoshiro256(2);
         double[] rewards = Random(rng, steps * n), values = Random(rng, steps * n), truncValues = Random(rng, steps * n), last = Random(rng, n);
         var terminated = new bool[steps * n];

@@ -92,18 +92,25 @@ internal static class BenchCommand
         var rows = new Option<string>("--rows") { Description = "Batch rows to measure, comma-separated (default 128,2048).", DefaultValueFactory = _ => "128,2048" };
         var repeats = new Option<int>("--repeats") { Description = "Timed calls per figure; the best is reported (default 5).", DefaultValueFactory = _ => 5 };
         var agents = new Option<string?>("--agents") { Description = "Also time a population's forward GEMM: agent counts, comma-separated (e.g. 64,256,2048), each agent a 128 x 64 x 64 product." };
-        var device = new Command("device", "The CPU kernels against every available ILGPU accelerator: forward GEMM, one PPO update (gradient, clipping and Adam on the device), GAE, and with --agents a population's batched GEMM.") { rows, repeats, agents };
+        var steps = new Option<int>("--steps") { Description = "Time steps of the GAE and rollout figures (default 128).", DefaultValueFactory = _ => 128 };
+        var device = new Command("device", "The CPU kernels against every available ILGPU accelerator: forward GEMM, one PPO update (gradient, clipping and Adam on the device), GAE, a whole rollout (policy, envs and GAE on the device), and with --agents a population's batched GEMM.") { rows, repeats, agents, steps };
         device.SetAction(parse =>
         {
             var list = Sizes(parse.GetValue(rows)!, "--rows", 8, 1 << 20);
             var agentCounts = parse.GetValue(agents) is { } a ? Sizes(a, "--agents", 1, 1 << 16) : [];
             int r = parse.GetValue(repeats);
+            int t = parse.GetValue(steps);
             if (list.Length == 0 || r < 1)
             {
                 throw new ArgumentException("--rows needs at least one size and --repeats at least 1.");
             }
 
-            return DeviceBench.Execute(list, agentCounts, r, parse.InvocationConfiguration.Output);
+            if (t is < 1 or > 4096)
+            {
+                throw new ArgumentException($"--steps takes 1 to 4096 time steps, got {t}.");
+            }
+
+            return DeviceBench.Execute(list, agentCounts, r, t, parse.InvocationConfiguration.Output);
         });
         return device;
     }
