@@ -51,14 +51,14 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         _actor = new DeviceMlp(device, _kernels, policy.ActorLayers, policy.Options.Activation);
         _critic = new DeviceMlp(device, _kernels, policy.CriticLayers, policy.Options.Activation);
         _head = DevicePolicyHead.Create(device, _kernels, policy);
-        _rollout = DeviceRollout.TryCreate(device, _kernels, _actor, _critic, _head, learner, out _rolloutReason);
+        _rollout = DeviceRollout.TryCreate(device, _kernels, [learner], out _rolloutReason);
     }
 
     /// <inheritdoc />
     public string Name => _device.Name;
 
     /// <summary>The rollout on this device (<see cref="DeviceRollout"/>), or null when the run's env or options need the CPU's.</summary>
-    public IRolloutDevice? Rollout => _rollout;
+    public IRolloutDevice? Rollout => _rollout?.Member(0, onDemand: true);
 
     /// <inheritdoc />
     public string? RolloutUnavailableReason => _rolloutReason;

@@ -5,47 +5,48 @@ using Tensorless.Gpu.Kernels;
 namespace Tensorless.Gpu;
 
 // A rollout's kernels besides the networks and the env physics (DeviceRollout): the two generators' draws, the time
-// limit and autoreset, the Box clipping, and the truncation bootstrap's gather and scatter.
+// limit and autoreset, the Box clipping, and the truncation bootstrap's choice of values.
 public sealed partial class DeviceKernels
 {
     private Action<Index1D, ArrayView<double>, ArrayView<ulong>, ArrayView<double>, int, int> sampleCategorical = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<ulong>, ArrayView<double>, int, int> sampleGaussian = null!;
     private Action<Index1D, int, int, int, int, int, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<ulong>, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, ArrayView<double>, ArrayView<double>> endEpisodes = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, ArrayView<double>> clipActions = null!;
-    private Action<Index1D, ArrayView<double>, ArrayView<int>, ArrayView<double>, int> gatherRows = null!;
-    private Action<Index1D, ArrayView<double>, ArrayView<int>, ArrayView<double>> scatter = null!;
+    private Action<Index1D, ArrayView<double>, ArrayView<byte>, ArrayView<byte>, ArrayView<double>> selectTruncationValues = null!;
 
     /// <summary>
-    /// <c>CategoricalKernels.Sample</c>: one action index per row of <paramref name="logits"/> [rows x k] by inverse CDF,
-    /// drawing one uniform per row in row order from the xoshiro256** whose four words are <paramref name="xoshiro"/>
-    /// (advanced in place). One device thread draws them all, so the stream is the CPU's.
+    /// <c>CategoricalKernels.Sample</c>: one action index per row of <paramref name="logits"/> [members x rows x k] by
+    /// inverse CDF, each member drawing one uniform per row in row order from its own xoshiro256** (four words per member
+    /// in <paramref name="xoshiro"/>, advanced in place). One device thread per member draws them all, so each member's
+    /// stream is the CPU's.
     /// </summary>
     /// <exception cref="ArgumentException">A view is shorter than the shape needs.</exception>
-    public void SampleCategorical(ArrayView<double> logits, ArrayView<ulong> xoshiro, ArrayView<double> actions, int rows, int k)
+    public void SampleCategorical(ArrayView<double> logits, ArrayView<ulong> xoshiro, ArrayView<double> actions, int rows, int k, int members = 1)
     {
-        CheckLength(logits.Length, (long)rows * k);
-        CheckLength(xoshiro.Length, 4);
-        CheckLength(actions.Length, rows);
-        if (rows > 0)
+        CheckLength(logits.Length, (long)members * rows * k);
+        CheckLength(xoshiro.Length, 4L * members);
+        CheckLength(actions.Length, (long)members * rows);
+        if (rows > 0 && members > 0)
         {
-            sampleCategorical(1, logits, xoshiro, actions, rows, k);
+            sampleCategorical(members, logits, xoshiro, actions, rows, k);
         }
     }
 
     /// <summary>
-    /// <c>DiagonalGaussian.Sample</c> with a shared [1 x d] log-std: standard normals by the polar method from the
-    /// xoshiro256** <paramref name="xoshiro"/> (advanced in place), then <c>mean + exp(logStd) * eps</c>, in one thread.
+    /// <c>DiagonalGaussian.Sample</c> with a [1 x d] log-std per member (<paramref name="logStd"/> [members x d]):
+    /// standard normals by the polar method from each member's xoshiro256** (four words per member, advanced in place),
+    /// then <c>mean + exp(logStd) * eps</c>, one thread per member over its [rows x d] actions.
     /// </summary>
     /// <exception cref="ArgumentException">A view is shorter than the shape needs.</exception>
-    public void SampleGaussian(ArrayView<double> mean, ArrayView<double> logStd, ArrayView<ulong> xoshiro, ArrayView<double> actions, int rows, int d)
+    public void SampleGaussian(ArrayView<double> mean, ArrayView<double> logStd, ArrayView<ulong> xoshiro, ArrayView<double> actions, int rows, int d, int members = 1)
     {
-        CheckLength(mean.Length, (long)rows * d);
-        CheckLength(logStd.Length, d);
-        CheckLength(xoshiro.Length, 4);
-        CheckLength(actions.Length, (long)rows * d);
-        if (rows > 0)
+        CheckLength(mean.Length, (long)members * rows * d);
+        CheckLength(logStd.Length, (long)members * d);
+        CheckLength(xoshiro.Length, 4L * members);
+        CheckLength(actions.Length, (long)members * rows * d);
+        if (rows > 0 && members > 0)
         {
-            sampleGaussian(1, mean, logStd, xoshiro, actions, rows, d);
+            sampleGaussian(members, mean, logStd, xoshiro, actions, rows, d);
         }
     }
 
@@ -86,25 +87,16 @@ public sealed partial class DeviceKernels
         }
     }
 
-    /// <summary>Row <c>indices[r]</c> of <paramref name="source"/> [? x cols] into row r of <paramref name="destination"/>, for r &lt; count.</summary>
-    public void GatherRows(ArrayView<double> source, ArrayView<int> indices, ArrayView<double> destination, int count, int cols)
+    /// <summary><c>dst[i] = values[i]</c> where step i was truncated and not terminated, NaN elsewhere (the truncation bootstrap's values), for i &lt; n.</summary>
+    public void SelectTruncationValues(ArrayView<double> values, ArrayView<byte> terminated, ArrayView<byte> truncated, ArrayView<double> dst, int n)
     {
-        CheckLength(indices.Length, count);
-        CheckLength(destination.Length, (long)count * cols);
-        if (count > 0)
+        CheckLength(values.Length, n);
+        CheckLength(terminated.Length, n);
+        CheckLength(truncated.Length, n);
+        CheckLength(dst.Length, n);
+        if (n > 0)
         {
-            gatherRows(count, source, indices, destination, cols);
-        }
-    }
-
-    /// <summary><c>destination[indices[r]] = values[r]</c> for r &lt; count.</summary>
-    public void Scatter(ArrayView<double> values, ArrayView<int> indices, ArrayView<double> destination, int count)
-    {
-        CheckLength(values.Length, count);
-        CheckLength(indices.Length, count);
-        if (count > 0)
-        {
-            scatter(count, values, indices, destination);
+            selectTruncationValues(n, values, terminated, truncated, dst);
         }
     }
 
@@ -114,7 +106,6 @@ public sealed partial class DeviceKernels
         sampleGaussian = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<ulong>, ArrayView<double>, int, int>(RandomKernels.SampleGaussian);
         endEpisodes = accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, int, int, int, ArrayView<double>, ArrayView<double>, ArrayView<int>, ArrayView<ulong>, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, ArrayView<double>, ArrayView<double>>(RolloutKernels.EndEpisodes);
         clipActions = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, ArrayView<double>>(RolloutKernels.ClipActions);
-        gatherRows = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<int>, ArrayView<double>, int>(RolloutKernels.GatherRows);
-        scatter = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<int>, ArrayView<double>>(RolloutKernels.Scatter);
+        selectTruncationValues = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<byte>, ArrayView<byte>, ArrayView<double>>(RolloutKernels.SelectTruncationValues);
     }
 }

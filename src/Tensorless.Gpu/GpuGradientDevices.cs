@@ -2,7 +2,7 @@ using Tensorless.Rl.Training;
 
 namespace Tensorless.Gpu;
 
-/// <summary>Adds the ILGPU devices to <see cref="GradientDevices"/>: <c>ilgpu-cpu</c>, <c>cuda</c> and <c>opencl</c>.</summary>
+/// <summary>Adds the ILGPU devices to <see cref="GradientDevices"/>: <c>ilgpu-cpu</c>, <c>cuda</c> and <c>opencl</c>, for single agents and for populations' rollouts.</summary>
 public static class GpuGradientDevices
 {
     /// <summary>The device gradient for <paramref name="agent"/>; a missing accelerator is reported as a <see cref="NotSupportedException"/> with its reason.</summary>
@@ -18,12 +18,26 @@ public static class GpuGradientDevices
         }
     }
 
+    /// <summary>A population's batched rollouts; a missing accelerator is reported as a <see cref="NotSupportedException"/> with its reason.</summary>
+    private static IPopulationRolloutDevice CreatePopulation(DeviceKind kind, IReadOnlyList<OnPolicyLearner> learners)
+    {
+        try
+        {
+            return DevicePopulationRollout.Create(kind, learners);
+        }
+        catch (DeviceUnavailableException e)
+        {
+            throw new NotSupportedException($"{e.Message} Train with --device cpu (the default), or on a machine with that device.", e);
+        }
+    }
+
     /// <summary>Registers the three device names (idempotent). A device that is missing fails when a run asks for it, with its reason.</summary>
     public static void Register()
     {
         foreach (var kind in new[] { DeviceKind.IlgpuCpu, DeviceKind.Cuda, DeviceKind.OpenCl })
         {
             GradientDevices.Register(kind.ToName(), agent => Create(kind, agent));
+            GradientDevices.RegisterPopulation(kind.ToName(), learners => CreatePopulation(kind, learners));
         }
     }
 }

@@ -32,12 +32,26 @@ public sealed class DeviceOptionTests : IDisposable
         Assert.True(resumed.Code == 0, resumed.Error + resumed.Output);
     }
 
+    [Fact]
+    public void APopulationOnIlgpuCpu_BatchesItsRollouts()
+    {
+        var (code, output, error) = Run("train", "--seeds", "1-2", "--device", "ilgpu-cpu", "--total-steps", "256", "--set", "n_epochs=1",
+            "--set", "policy.hidden_sizes=[8]", "--eval-episodes", "1", "--out", _dir, "--plain");
+        Assert.True(code == 0, error + output);
+        Assert.Contains("for the members' rollouts (batched)", output);
+        foreach (string seed in new[] { "seed1", "seed2" })
+        {
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, seed, "summary.json")));
+            Assert.Equal(256, summary.RootElement.GetProperty("env_steps").GetInt64());
+        }
+    }
+
     [Theory]
     [InlineData("tpu", "Unknown device 'tpu'")]
-    [InlineData("ilgpu-cpu", "--seeds")]
+    [InlineData("ilgpu-cpu", "--distributed")]
     public void ABadDeviceRequest_IsAUsageError(string device, string expected)
     {
-        string[] extra = expected == "--seeds" ? ["--seeds", "1-2"] : [];
+        string[] extra = expected == "--distributed" ? ["--distributed"] : [];
         var (code, _, error) = Run(["train", "--device", device, "--total-steps", "256", "--out", _dir, "--plain", .. extra]);
         Assert.Equal(2, code);
         Assert.Contains(expected, error);

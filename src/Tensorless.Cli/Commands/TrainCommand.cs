@@ -33,7 +33,7 @@ internal static class TrainCommand
         var deterministic = new Option<bool>("--deterministic") { Description = "Same as --set deterministic=true, for algorithms that have the option (a3c: workers in a fixed order, so a seed repeats exactly); rejected for the others, whose runs always repeat." };
         var distributed = new Option<bool>("--distributed") { Description = "Data-parallel over MPI: run under 'mpirun -np R'; each rank collects its own envs (seed stream per rank), gradients are averaged every step, rank 0 writes the run directory. --total-steps is shared out over the ranks." };
         var seeds = new Option<string?>("--seeds") { Description = "Train a population: one agent per seed (numbers and ranges, e.g. 1-64 or 1,3,7) in lockstep in one process, each bit-identical to its solo one-thread run; --threads is how many agents train side by side. Writes population.json and a run directory per seed (DIR/seed<k>)." };
-        var device = new Option<string?>("--device") { Description = "Where PPO and A2C compute their gradients and optimizer steps: cpu (default), ilgpu-cpu (ILGPU's CPU accelerator: a slow correctness check), cuda or opencl. A run resumes on any device." };
+        var device = new Option<string?>("--device") { Description = "Where PPO and A2C run their rollouts, gradients and optimizer steps: cpu (default), ilgpu-cpu (ILGPU's CPU accelerator: a slow correctness check), cuda or opencl; with --seeds, the members' rollouts run there batched and their updates on the CPU. A run resumes on any device." };
         var plain = new Option<bool>("--plain") { Description = "Print a progress line every 2 s instead of a live bar." };
         var command = new Command("train", "Train an actor-critic agent and write summary.json, metrics.csv/.jsonl, model.safetensors, config.json and curve.svg.")
         {
@@ -79,9 +79,9 @@ internal static class TrainCommand
                 Threads = parse.GetValue(threads),
                 Device = DeviceName(parse.GetValue(device)),
             };
-            if (request.Device is not null && (parse.GetValue(seeds) is not null || parse.GetValue(distributed)))
+            if (request.Device is not null && parse.GetValue(distributed))
             {
-                throw new ArgumentException("--device moves one agent's updates to an accelerator; populations (--seeds) and --distributed train on the CPU.");
+                throw new ArgumentException("--device moves one process's work to an accelerator; --distributed trains on the CPU.");
             }
 
             bool isPopulation = request.ResumeDirectory is string resumeDir && PopulationRun.IsPopulation(resumeDir);
@@ -101,10 +101,10 @@ internal static class TrainCommand
                     || request.TotalSteps is not null || request.Target is not null || request.NoTarget || request.Overrides.Count > 0 || request.OutputDirectory is not null
                     || request.Extend || request.CheckpointInterval is not null)
                 {
-                    throw new ArgumentException($"--resume {request.ResumeDirectory} continues a population with its members' own settings; only --threads (and --plain) may be given.");
+                    throw new ArgumentException($"--resume {request.ResumeDirectory} continues a population with its members' own settings; only --threads, --device (and --plain) may be given.");
                 }
 
-                return PopulationJob.Resume(request.ResumeDirectory!, request.Threads, parse.GetValue(plain), stdout);
+                return PopulationJob.Resume(request.ResumeDirectory!, request.Threads, request.Device, parse.GetValue(plain), stdout);
             }
 
             return parse.GetValue(distributed)

@@ -26,11 +26,11 @@ internal static class PopulationJob
 
         var seeds = SweepSpec.ParseSeeds(seedsText);
         // the members train on one thread each; --threads is how many members train side by side
-        var member = template with { Threads = null, OutputDirectory = null };
+        var member = template with { Threads = null, OutputDirectory = null, Device = null };
         var first = RunSetup.Resolve(member with { Seed = seeds[0], Threads = 1 });
         string directory = template.OutputDirectory
             ?? Path.Combine("runs", $"{first.Algorithm.Name}-{first.EnvId}-seeds{seedsText.Replace(',', '_')}");
-        var request = PopulationRequest.ForSeeds(member, seeds, directory, template.Threads);
+        var request = PopulationRequest.ForSeeds(member, seeds, directory, template.Threads, template.Device);
         using var population = PopulationRun.Prepare(request);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Training a population of {seeds.Count} {first.Algorithm.DisplayName} agents on {first.EnvId} (seeds {seedsText}, {first.NumEnvs} envs each{(first.Preset is null ? "" : $", preset {first.Preset}")}) " +
@@ -39,9 +39,9 @@ internal static class PopulationJob
     }
 
     /// <summary>Continues the population in <paramref name="directory"/>.</summary>
-    public static int Resume(string directory, int? threads, bool plain, TextWriter stdout)
+    public static int Resume(string directory, int? threads, string? device, bool plain, TextWriter stdout)
     {
-        using var population = PopulationRun.Resume(directory, threads);
+        using var population = PopulationRun.Resume(directory, threads, device);
         int pending = population.Members.Count(m => m is not null);
         stdout.WriteLine($"Resuming the population in {Path.GetFullPath(directory)}: {pending} of {population.Requests.Count} members still to train, on {population.Threads} thread{(population.Threads == 1 ? "" : "s")}.");
         return Train(population, plain, stdout);
@@ -49,6 +49,11 @@ internal static class PopulationJob
 
     private static int Train(PopulationRun population, bool plain, TextWriter stdout)
     {
+        if (population.DeviceName is { } device)
+        {
+            stdout.WriteLine($"Device {device}, for the members' rollouts (batched); their updates run on the CPU threads.");
+        }
+
         stdout.WriteLine($"Population directory: {population.Directory}");
         using var stop = new StopSignal();
         var progress = new PopulationProgress(stdout, live: !plain && ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);

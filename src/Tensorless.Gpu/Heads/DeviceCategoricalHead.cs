@@ -27,10 +27,6 @@ internal sealed class DeviceCategoricalHead(GpuDevice device, DeviceKernels kern
     }
 
     /// <inheritdoc />
-    public override void Sample(ArrayView<double> head, ArrayView<ulong> xoshiro, ArrayView<double> actions, int rows) =>
-        kernels.SampleCategorical(head, xoshiro, actions, rows, k);
-
-    /// <inheritdoc />
     public override void Backward(ArrayView<double> head, ArrayView<double> actions, ArrayView<double> entropy, ArrayView<double> gradLogProb, double entropyWeight, ArrayView<double> gradHead, int rows)
     {
         var packed = _packed!.View.SubView(0, (long)rows * (k + 1));

@@ -44,10 +44,6 @@ internal sealed class DeviceGaussianHead : DevicePolicyHead
     }
 
     /// <inheritdoc />
-    public override void Sample(ArrayView<double> head, ArrayView<ulong> xoshiro, ArrayView<double> actions, int rows) =>
-        _kernels.SampleGaussian(head, _logStdBuffer.View, xoshiro, actions, rows, _d);
-
-    /// <inheritdoc />
     public override void Backward(ArrayView<double> head, ArrayView<double> actions, ArrayView<double> entropy, ArrayView<double> gradLogProb, double entropyWeight, ArrayView<double> gradHead, int rows)
     {
         gradHead.MemSetToZero();

@@ -43,13 +43,6 @@ internal abstract class DevicePolicyHead : IDisposable
     public abstract void Forward(ArrayView<double> head, ArrayView<double> actions, ArrayView<double> logProb, ArrayView<double> entropy, int rows);
 
     /// <summary>
-    /// Draws one action per row from the distribution over <paramref name="head"/> [rows x HeadSize] into
-    /// <paramref name="actions"/> [rows x ActionColumns], from the xoshiro256** words <paramref name="xoshiro"/>, with the
-    /// CPU distribution's <c>Sample</c> stream (the rollout's actions).
-    /// </summary>
-    public abstract void Sample(ArrayView<double> head, ArrayView<ulong> xoshiro, ArrayView<double> actions, int rows);
-
-    /// <summary>
     /// Overwrites <paramref name="gradHead"/> [rows x HeadSize] with the gradient of
     /// <c>sum_i gradLogProb[i] log pi_i + entropyWeight * sum_i H_i</c> over the <see cref="EntropyRows"/> entropies (the
     /// loss's entropy term is <c>-entCoef * mean(H)</c>, so <paramref name="entropyWeight"/> is <c>-entCoef * (1 / EntropyRows)</c>

@@ -46,13 +46,16 @@ internal static class RandomKernels
     }
 
     /// <summary>
-    /// <c>CategoricalKernels.Sample</c> in one thread: for each of <paramref name="rows"/> rows in order, one xoshiro256**
-    /// uniform scaled by the row's total unnormalised weight picks the first category whose running weight exceeds it.
+    /// <c>CategoricalKernels.Sample</c>, one thread per member of a population (one for a single agent): for each of the
+    /// member's <paramref name="rows"/> rows in order, one uniform from the member's xoshiro256** (words
+    /// <c>4 * member ...</c>) scaled by the row's total unnormalised weight picks the first category whose running
+    /// weight exceeds it.
     /// </summary>
-    public static void SampleCategorical(Index1D thread, ArrayView<double> logits, ArrayView<ulong> xoshiro, ArrayView<double> actions, int rows, int k)
+    public static void SampleCategorical(Index1D member, ArrayView<double> logits, ArrayView<ulong> xoshiro, ArrayView<double> actions, int rows, int k)
     {
-        ulong s0 = xoshiro[0], s1 = xoshiro[1], s2 = xoshiro[2], s3 = xoshiro[3];
-        for (int r = 0; r < rows; r++)
+        int w = member * 4;
+        ulong s0 = xoshiro[w], s1 = xoshiro[w + 1], s2 = xoshiro[w + 2], s3 = xoshiro[w + 3];
+        for (int r = member * rows; r < (member + 1) * rows; r++)
         {
             int start = r * k;
             double max = RowKernels.RowMax(logits, start, k);
@@ -68,13 +71,13 @@ internal static class RandomKernels
             int lastPossible = 0;
             for (int j = 0; j < k; j++)
             {
-                double w = Math.Exp(logits[start + j] - max);
-                if (w > 0.0)
+                double weight = Math.Exp(logits[start + j] - max);
+                if (weight > 0.0)
                 {
                     lastPossible = j;
                 }
 
-                cumulative += w;
+                cumulative += weight;
                 if (u < cumulative)
                 {
                     choice = j;
@@ -85,21 +88,25 @@ internal static class RandomKernels
             actions[r] = choice >= 0 ? choice : lastPossible;
         }
 
-        xoshiro[0] = s0;
-        xoshiro[1] = s1;
-        xoshiro[2] = s2;
-        xoshiro[3] = s3;
+        xoshiro[w] = s0;
+        xoshiro[w + 1] = s1;
+        xoshiro[w + 2] = s2;
+        xoshiro[w + 3] = s3;
     }
 
     /// <summary>
-    /// <c>DiagonalGaussian.Sample</c> in one thread: <c>Xoshiro256.FillGaussian</c> over the [rows x d] actions (polar
-    /// method, both values of a pair used, in flat order), then <c>mean + exp(logStd) * eps</c> with the shared [1 x d] log-std.
+    /// <c>DiagonalGaussian.Sample</c>, one thread per member of a population (one for a single agent):
+    /// <c>Xoshiro256.FillGaussian</c> over the member's [rows x d] actions (polar method, both values of a pair used, in
+    /// flat order) from its xoshiro256** (words <c>4 * member ...</c>), then <c>mean + exp(logStd) * eps</c> with its
+    /// [1 x d] log-std (row <c>member</c> of <paramref name="logStd"/>).
     /// </summary>
-    public static void SampleGaussian(Index1D thread, ArrayView<double> mean, ArrayView<double> logStd, ArrayView<ulong> xoshiro, ArrayView<double> actions, int rows, int d)
+    public static void SampleGaussian(Index1D member, ArrayView<double> mean, ArrayView<double> logStd, ArrayView<ulong> xoshiro, ArrayView<double> actions, int rows, int d)
     {
-        ulong s0 = xoshiro[0], s1 = xoshiro[1], s2 = xoshiro[2], s3 = xoshiro[3];
-        int count = rows * d;
-        int i = 0;
+        int w = member * 4;
+        ulong s0 = xoshiro[w], s1 = xoshiro[w + 1], s2 = xoshiro[w + 2], s3 = xoshiro[w + 3];
+        int start = member * rows * d;
+        int count = start + (rows * d);
+        int i = start;
         while (i < count)
         {
             double u, v, s;
@@ -119,15 +126,15 @@ internal static class RandomKernels
             }
         }
 
-        for (int j = 0; j < count; j++)
+        for (int j = start; j < count; j++)
         {
-            actions[j] = mean[j] + (Math.Exp(logStd[j % d]) * actions[j]);
+            actions[j] = mean[j] + (Math.Exp(logStd[(member * d) + ((j - start) % d)]) * actions[j]);
         }
 
-        xoshiro[0] = s0;
-        xoshiro[1] = s1;
-        xoshiro[2] = s2;
-        xoshiro[3] = s3;
+        xoshiro[w] = s0;
+        xoshiro[w + 1] = s1;
+        xoshiro[w + 2] = s2;
+        xoshiro[w + 3] = s3;
     }
 
     // Xoshiro256.NextUInt64

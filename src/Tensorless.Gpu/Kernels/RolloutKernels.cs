@@ -5,7 +5,7 @@ namespace Tensorless.Gpu.Kernels;
 /// <summary>
 /// The parts of a vector env's step and a rollout that are not physics (Tensorless.Envs' <c>ClassicVectorEnv.Step</c>
 /// and <c>RolloutCollector</c>): the time limit, the same-step autoreset from each env's PCG64 stream with the ended
-/// episode's final observation kept, the Box actions' clipping, and the truncation bootstrap's gather and scatter.
+/// episode's final observation kept, the Box actions' clipping, and the truncation bootstrap's choice of values.
 /// </summary>
 internal static class RolloutKernels
 {
@@ -97,17 +97,7 @@ internal static class RolloutKernels
         envActions[i] = a < lo ? lo : a > hi ? hi : a;
     }
 
-    /// <summary>Row <c>indices[r]</c> of <paramref name="source"/> into row r of <paramref name="destination"/>, one thread per row.</summary>
-    public static void GatherRows(Index1D r, ArrayView<double> source, ArrayView<int> indices, ArrayView<double> destination, int cols)
-    {
-        int from = indices[r] * cols;
-        for (int j = 0; j < cols; j++)
-        {
-            destination[(r * cols) + j] = source[from + j];
-        }
-    }
-
-    /// <summary><c>destination[indices[r]] = values[r]</c>, one thread per index.</summary>
-    public static void Scatter(Index1D r, ArrayView<double> values, ArrayView<int> indices, ArrayView<double> destination) =>
-        destination[indices[r]] = values[r];
+    /// <summary><c>dst[i] = V(final observation)</c> where step i was truncated and not terminated, NaN elsewhere (<c>RolloutBuffer.TruncationValues</c>).</summary>
+    public static void SelectTruncationValues(Index1D i, ArrayView<double> values, ArrayView<byte> terminated, ArrayView<byte> truncated, ArrayView<double> dst) =>
+        dst[i] = truncated[i] != 0 && terminated[i] == 0 ? values[i] : double.NaN;
 }

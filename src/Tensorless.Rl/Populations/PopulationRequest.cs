@@ -22,15 +22,23 @@ public sealed record PopulationRequest
     public int? Threads { get; init; }
 
     /// <summary>
+    /// Where the members' rollouts run, batched (all members' envs stepped by each launch): a registered device name
+    /// (<see cref="Training.GradientDevices.CreatePopulation"/>), or null for the CPU. The members' updates run on the
+    /// CPU threads either way; a member's own <see cref="RunRequest.Device"/> must be null.
+    /// </summary>
+    public string? Device { get; init; }
+
+    /// <summary>
     /// One member per seed, all from <paramref name="template"/>, in <c>{directory}/seed{k}</c>: <c>tensorless train --seeds</c>.
     /// </summary>
     /// <param name="template">The run every member makes, but for its seed and directory.</param>
     /// <param name="seeds">The seeds, one member each; no seed twice.</param>
     /// <param name="directory">The population directory.</param>
     /// <param name="threads">Threads, or null for the default.</param>
+    /// <param name="device">Where the members' rollouts run (<see cref="Device"/>), or null for the CPU.</param>
     /// <returns>The request.</returns>
     /// <exception cref="ArgumentException">No seeds, or a seed twice.</exception>
-    public static PopulationRequest ForSeeds(RunRequest template, IReadOnlyList<ulong> seeds, string directory, int? threads = null)
+    public static PopulationRequest ForSeeds(RunRequest template, IReadOnlyList<ulong> seeds, string directory, int? threads = null, string? device = null)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(seeds);
@@ -50,6 +58,7 @@ public sealed record PopulationRequest
             Members = [.. seeds.Select(seed => template with { Seed = seed, OutputDirectory = Path.Combine(directory, $"seed{seed}") })],
             Directory = directory,
             Threads = threads,
+            Device = device,
         };
     }
 }

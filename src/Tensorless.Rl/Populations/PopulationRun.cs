@@ -27,6 +27,7 @@ public sealed class PopulationRun : IDisposable
     private int _activeCount;
     private int _next;
     private bool _finishing;
+    private IPopulationRolloutDevice? _rollouts;
 
     private PopulationRun(string directory, IReadOnlyList<RunRequest> requests, TrainingRun?[] runs, int threads, RunLock runLock)
     {
@@ -90,6 +91,11 @@ public sealed class PopulationRun : IDisposable
                 throw new ArgumentException($"{name}: a member cannot resume on its own; resume the whole population (PopulationRun.Resume, train --resume {directory}).");
             }
 
+            if (m.Device is not null)
+            {
+                throw new ArgumentException($"{name}: a member cannot have a device of its own; the population's Device batches every member's rollouts.");
+            }
+
             if (m.Threads is int t && t != 1)
             {
                 throw new ArgumentException($"{name}: members train on one thread each (threads = 1), got {t}; the population's threads share out the members.");
@@ -126,7 +132,7 @@ public sealed class PopulationRun : IDisposable
             }
 
             PopulationManifest.Write(directory, members, threads, null);
-            return new PopulationRun(directory, members, runs, threads, runLock);
+            return new PopulationRun(directory, members, runs, threads, runLock).AttachDevice(request.Device);
         }
         catch
         {
@@ -148,7 +154,8 @@ public sealed class PopulationRun : IDisposable
     /// <param name="threads">Threads; null keeps the saved count (the thread count does not change any member's bits).</param>
     /// <returns>The prepared population.</returns>
     /// <exception cref="InvalidDataException">The manifest or a member's checkpoint is missing or corrupt.</exception>
-    public static PopulationRun Resume(string directory, int? threads = null)
+    /// <param name="device">Where the members' rollouts run from now on (<see cref="PopulationRequest.Device"/>), or null for the CPU.</param>
+    public static PopulationRun Resume(string directory, int? threads = null, string? device = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         directory = Path.GetFullPath(directory);
@@ -189,7 +196,7 @@ public sealed class PopulationRun : IDisposable
                 }
             }
 
-            return new PopulationRun(directory, members, runs, count, runLock);
+            return new PopulationRun(directory, members, runs, count, runLock).AttachDevice(device);
         }
         catch
         {
@@ -225,6 +232,7 @@ public sealed class PopulationRun : IDisposable
         {
             while (_activeCount > 0)
             {
+                _rollouts?.CollectAll(); // every member's rollout in one batch; each member's step takes its own
                 RunTick(group);
                 int kept = 0;
                 for (int a = 0; a < _activeCount; a++)
@@ -267,8 +275,38 @@ public sealed class PopulationRun : IDisposable
     /// <summary>Releases every member (a member started and not finished keeps its last checkpoint) and the population directory.</summary>
     public void Dispose()
     {
+        _rollouts?.Dispose();
         DisposeAll(_runs);
         _lock.Dispose();
+    }
+
+    /// <summary>Where the members' rollouts run (<see cref="PopulationRequest.Device"/>): null for the CPU.</summary>
+    public string? DeviceName => _rollouts?.Name;
+
+    // batches the members' rollouts on the device (every member still to train); the population is disposed if that fails
+    private PopulationRun AttachDevice(string? device)
+    {
+        if (device is null)
+        {
+            return this;
+        }
+
+        try
+        {
+            var learners = _runs.Where(r => r is not null).Select(r => r!.Agent.Learner).ToArray();
+            _rollouts = learners.Length == 0 ? null : GradientDevices.CreatePopulation(device, learners);
+            for (int k = 0; k < learners.Length && _rollouts is not null; k++)
+            {
+                learners[k].RolloutDevice = _rollouts.Member(k);
+            }
+
+            return this;
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     private void RunTick(WorkerGroup group)

@@ -13,6 +13,7 @@ public static class GradientDevices
     public const string Cpu = "cpu";
 
     private static readonly Dictionary<string, Func<IOnPolicyAlgorithm, IGradientDevice>> s_factories = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, Func<IReadOnlyList<OnPolicyLearner>, IPopulationRolloutDevice>> s_populations = new(StringComparer.OrdinalIgnoreCase);
     private static readonly Lock s_lock = new();
 
     /// <summary>Every device name a run accepts now: <c>cpu</c> and the registered ones.</summary>
@@ -43,6 +44,42 @@ public static class GradientDevices
         {
             s_factories[name] = factory;
         }
+    }
+
+    /// <summary>Registers (or replaces) the factory of device <paramref name="name"/>'s batched population rollouts.</summary>
+    /// <param name="name">The name <c>--device</c> takes.</param>
+    /// <param name="factory">Builds the batched rollout for the members' learners; throws <see cref="NotSupportedException"/> for members it cannot serve.</param>
+    public static void RegisterPopulation(string name, Func<IReadOnlyList<OnPolicyLearner>, IPopulationRolloutDevice> factory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        lock (s_lock)
+        {
+            s_populations[name] = factory;
+        }
+    }
+
+    /// <summary>The batched rollouts of device <paramref name="name"/> for a population's <paramref name="learners"/>; null for <c>cpu</c>.</summary>
+    /// <exception cref="ArgumentException">No device of that name is registered for populations.</exception>
+    /// <exception cref="NotSupportedException">The device cannot serve these members; the message says why.</exception>
+    public static IPopulationRolloutDevice? CreatePopulation(string name, IReadOnlyList<OnPolicyLearner> learners)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(learners);
+        if (string.Equals(name, Cpu, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        Func<IReadOnlyList<OnPolicyLearner>, IPopulationRolloutDevice>? factory;
+        lock (s_lock)
+        {
+            s_populations.TryGetValue(name, out factory);
+        }
+
+        return factory is null
+            ? throw new ArgumentException($"Unknown population device '{name}'; this process knows {string.Join(", ", [Cpu, .. s_populations.Keys.Order(StringComparer.Ordinal)])} (the GPU devices come with Tensorless.Gpu: call GpuGradientDevices.Register()).")
+            : factory(learners);
     }
 
     /// <summary>Builds device <paramref name="name"/> for <paramref name="agent"/>; null for <c>cpu</c>.</summary>

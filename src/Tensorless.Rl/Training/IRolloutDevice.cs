@@ -28,3 +28,23 @@ public interface IRolloutDevice
     /// </summary>
     bool Collect(ActorCriticPolicy policy, RolloutBuffer buffer, Xoshiro256 rng, Span<double> observations, AdvantageEstimator estimator, double gamma, double lambda);
 }
+
+/// <summary>
+/// Rollouts for every member of a population at once on a device (issue 11): one batch per tick, then each member's
+/// collector takes its own part through <see cref="Member"/> (set as the member's <see cref="OnPolicyLearner.RolloutDevice"/>).
+/// The members' updates are not part of it.
+/// </summary>
+public interface IPopulationRolloutDevice : IDisposable
+{
+    /// <summary>The device as <c>--device</c> names it, with the accelerator.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// One rollout of every member from its learner's current state, kept until each member's collector takes it; a
+    /// member that does not take it (it stopped) keeps its CPU state, and the next batch starts from there.
+    /// </summary>
+    void CollectAll();
+
+    /// <summary>Member <paramref name="index"/>'s part, for its learner's <see cref="OnPolicyLearner.RolloutDevice"/>.</summary>
+    IRolloutDevice Member(int index);
+}

@@ -220,13 +220,8 @@ public sealed class OnPolicyLearner
     /// </summary>
     public void CollectRollout()
     {
-        if (!_started)
-        {
-            Collector.Start(Options.Seed);
-            _started = true;
-        }
-
-        Collector.Collect(Policy, Buffer, Rng, Options.AdvantageEstimator, Options.Gamma, Options.GaeLambda, Options.NStep, Device?.Rollout);
+        EnsureStarted();
+        Collector.Collect(Policy, Buffer, Rng, Options.AdvantageEstimator, Options.Gamma, Options.GaeLambda, Options.NStep, RolloutDevice ?? Device?.Rollout);
         if (_gradientReducer is { } reducer)
         {
             // each learner normalised its own rollout with its own moments; merge them so the next rollout starts equal
@@ -241,6 +236,26 @@ public sealed class OnPolicyLearner
             }
         }
     }
+
+    /// <summary>
+    /// Resets the envs with the run's seed unless that has happened (the first rollout does it), so that a rollout collected
+    /// outside this learner (<see cref="IPopulationRolloutDevice"/>) starts where the learner's own would.
+    /// </summary>
+    public void EnsureStarted()
+    {
+        if (!_started)
+        {
+            Collector.Start(Options.Seed);
+            _started = true;
+        }
+    }
+
+    /// <summary>
+    /// Where this learner's rollouts are collected when not by <see cref="Device"/> or the CPU: a member's part of a
+    /// population's batched device rollout (<see cref="IPopulationRolloutDevice.Member"/>), set by the population; null
+    /// (the default) otherwise. Not part of a checkpoint.
+    /// </summary>
+    public IRolloutDevice? RolloutDevice { get; set; }
 
     /// <summary>Whether the first <see cref="Learn"/> has reset the envs (checkpoints).</summary>
     internal bool Started => _started;

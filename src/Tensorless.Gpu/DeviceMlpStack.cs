@@ -1,0 +1,121 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Tensorless.Autodiff.Nn;
+
+namespace Tensorless.Gpu;
+
+/// <summary>
+/// The same MLP shape for K agents at once on a device, for inference: layer l's weights of every member back to back
+/// [K x out x in], its biases [K x out], and one forward pass over [K x rows x in] inputs as one batched GEMM per layer
+/// (each member's product the CPU's bits, <see cref="DeviceKernels.BatchedMatMulTransposeB"/>). The arithmetic is
+/// <see cref="DeviceMlp"/>'s: <c>z = b + x W^T</c>, the activation between layers and none after the last.
+/// </summary>
+internal sealed class DeviceMlpStack : IDisposable
+{
+    private readonly GpuDevice _device;
+    private readonly DeviceKernels _kernels;
+    private readonly int[] _in, _out;
+    private readonly Activation _activation;
+    private readonly int _members;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense>[] _weights, _biases;
+    private MemoryBuffer1D<double, Stride1D.Dense>[] _pre = [], _post = [];
+    private int _capacity;
+
+    /// <summary>Allocates the stack for <paramref name="members"/> copies of <paramref name="shape"/>'s layer sizes.</summary>
+    public DeviceMlpStack(GpuDevice device, DeviceKernels kernels, IReadOnlyList<Linear> shape, Activation activation, int members)
+    {
+        _device = device;
+        _kernels = kernels;
+        _in = [.. shape.Select(l => l.InFeatures)];
+        _out = [.. shape.Select(l => l.OutFeatures)];
+        _activation = activation;
+        _members = members;
+        _weights = [.. shape.Select(l => device.Allocate((long)members * l.InFeatures * l.OutFeatures))];
+        _biases = [.. shape.Select(l => device.Allocate((long)members * l.OutFeatures))];
+    }
+
+    /// <summary>Whether <paramref name="layers"/> have this stack's layer sizes.</summary>
+    public bool Fits(IReadOnlyList<Linear> layers) =>
+        layers.Count == _in.Length && layers.Select((l, i) => l.InFeatures == _in[i] && l.OutFeatures == _out[i]).All(x => x);
+
+    /// <summary>Copies member <paramref name="member"/>'s weights and biases (zeros for a layer without bias) into its slots.</summary>
+    public void Upload(int member, IReadOnlyList<Linear> layers)
+    {
+        for (int l = 0; l < layers.Count; l++)
+        {
+            long w = (long)_in[l] * _out[l];
+            _device.CopyToDevice(layers[l].Weight.Data, _weights[l].View.SubView(member * w, w));
+            var bias = _biases[l].View.SubView((long)member * _out[l], _out[l]);
+            if (layers[l].Bias is { } b)
+            {
+                _device.CopyToDevice(b.Data, bias);
+            }
+            else
+            {
+                bias.MemSetToZero();
+            }
+        }
+    }
+
+    /// <summary>The forward pass of every member over its <paramref name="rows"/> rows of <paramref name="input"/> [K x rows x in]; returns [K x rows x out].</summary>
+    public ArrayView<double> Forward(ArrayView<double> input, int rows)
+    {
+        EnsureCapacity(rows);
+        var x = input;
+        for (int l = 0; l < _in.Length; l++)
+        {
+            long size = (long)_members * rows * _out[l];
+            var z = _pre[l].View.SubView(0, size);
+            z.MemSetToZero();
+            _kernels.BatchedAddRowToEachRow(z, _biases[l].View, z, _members, rows, _out[l]); // z = b, row by row
+            _kernels.BatchedMatMulTransposeB(x, _weights[l].View, z, _members, rows, _in[l], _out[l], accumulate: true);
+            if (l == _in.Length - 1)
+            {
+                return z;
+            }
+
+            var h = _post[l].View.SubView(0, size);
+            switch (_activation)
+            {
+                case Activation.Tanh:
+                    _kernels.Tanh(z, h, (int)size);
+                    break;
+                case Activation.Relu:
+                    _kernels.Relu(z, h, (int)size);
+                    break;
+                default:
+                    _kernels.Scale(z, 1.0, h, (int)size);
+                    break;
+            }
+
+            x = h;
+        }
+
+        throw new InvalidOperationException("An MLP has at least one layer.");
+    }
+
+    public void Dispose()
+    {
+        foreach (var buffer in _weights.Concat(_biases).Concat(_pre).Concat(_post))
+        {
+            buffer.Dispose();
+        }
+    }
+
+    private void EnsureCapacity(int rows)
+    {
+        if (rows <= _capacity)
+        {
+            return;
+        }
+
+        foreach (var buffer in _pre.Concat(_post))
+        {
+            buffer.Dispose();
+        }
+
+        _pre = [.. _out.Select(o => _device.Allocate((long)_members * rows * o))];
+        _post = [.. _out.Select(o => _device.Allocate((long)_members * rows * o))];
+        _capacity = rows;
+    }
+}

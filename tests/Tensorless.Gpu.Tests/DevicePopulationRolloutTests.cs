@@ -1,0 +1,156 @@
+using Tensorless.Autodiff.Nn;
+using Tensorless.Envs;
+using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Options;
+using Tensorless.Rl.Populations;
+using Tensorless.Rl.Runs;
+using Tensorless.Rl.Training;
+
+namespace Tensorless.Gpu.Tests;
+
+/// <summary>
+/// A population's rollouts batched on ILGPU's CPU accelerator (<see cref="DevicePopulationRollout"/>): every member's
+/// rollout, envs and generator come out with the bits of its own CPU rollout, and a population trained with its
+/// rollouts on the device ends with the bits of the same population trained on the CPU (relu networks, whose device
+/// forward pass is the CPU's bits).
+/// </summary>
+public sealed class DevicePopulationRolloutTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tensorless-gpu-pop-" + Guid.NewGuid().ToString("N"));
+
+    public DevicePopulationRolloutTests() => GpuGradientDevices.Register();
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    /// <summary>Member k: seed 5 + k, 4 envs x 16 steps with a time limit of 12, its own GAE lambda when <paramref name="ownLambda"/>.</summary>
+    private static Ppo Member(string env, int k, bool ownLambda) =>
+        new(Gym.MakeVector(env, 4, seed: 5 + (ulong)k, maxEpisodeSteps: 12), new PpoOptions
+        {
+            OnPolicy = new OnPolicyOptions
+            {
+                NumEnvs = 4, NumSteps = 16, Seed = 5 + (ulong)k, LearningRate = 3e-3 * (k + 1), MaxGradNorm = 0.5,
+                GaeLambda = ownLambda ? 0.9 + (0.02 * k) : 0.95,
+                Policy = new PolicyOptions { HiddenSizes = [8], Activation = Activation.Relu },
+            },
+            MinibatchSize = 32,
+            NumEpochs = 1,
+        });
+
+    [Theory]
+    [InlineData("CartPole-v1", 3, false)]
+    [InlineData("CartPole-v1", 2, true)]
+    [InlineData("Pendulum-v1", 2, false)]
+    [InlineData("MountainCarContinuous-v0", 3, true)]
+    public void BatchedRollouts_AreEachMembersCpuBits(string env, int members, bool ownLambda)
+    {
+        var cpu = Enumerable.Range(0, members).Select(k => Member(env, k, ownLambda)).ToArray();
+        var device = Enumerable.Range(0, members).Select(k => Member(env, k, ownLambda)).ToArray();
+        using var batch = GradientDevices.CreatePopulation("ilgpu-cpu", [.. device.Select(d => d.Learner)])!;
+        for (int k = 0; k < members; k++)
+        {
+            device[k].Learner.RolloutDevice = batch.Member(k);
+        }
+
+        try
+        {
+            for (int rollout = 0; rollout < 3; rollout++)
+            {
+                batch.CollectAll();
+                for (int k = 0; k < members; k++)
+                {
+                    cpu[k].Learner.CollectRollout();
+                    device[k].Learner.CollectRollout();
+                    DeviceRolloutTests.AssertSameRollout(cpu[k], device[k], $"{env} member {k} of {members}, rollout {rollout}");
+                    cpu[k].Update(1.0, MetricsRecord.CreateStandard());
+                    DeviceRolloutTests.CopyLearner(cpu[k], device[k]);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var agent in cpu.Concat(device))
+            {
+                agent.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void AMemberTakingItsRolloutTwice_OrAfterMoving_IsRefused()
+    {
+        using var a = Member("CartPole-v1", 0, false);
+        using var b = Member("CartPole-v1", 1, false);
+        using var batch = GradientDevices.CreatePopulation("ilgpu-cpu", [a.Learner, b.Learner])!;
+        a.Learner.RolloutDevice = batch.Member(0);
+        batch.CollectAll();
+        a.Learner.CollectRollout();
+        var twice = Assert.Throws<InvalidOperationException>(a.Learner.CollectRollout);
+        Assert.Contains("no fresh device rollout", twice.Message, StringComparison.Ordinal);
+        batch.CollectAll();
+        a.Learner.Rng.NextDouble(); // the learner moved after the batch read it
+        Assert.Throws<InvalidOperationException>(a.Learner.CollectRollout);
+    }
+
+    [Fact]
+    public void MembersThatDifferInShape_AreRefused_WithTheMemberNamed()
+    {
+        using var a = Member("CartPole-v1", 0, false);
+        using var b = new Ppo(Gym.MakeVector("CartPole-v1", 6, seed: 1), new PpoOptions { OnPolicy = new OnPolicyOptions { NumEnvs = 6, NumSteps = 16 }, MinibatchSize = 32 });
+        var e = Assert.Throws<NotSupportedException>(() => GradientDevices.CreatePopulation("ilgpu-cpu", [a.Learner, b.Learner]));
+        Assert.Contains("member 1 differs from member 0", e.Message, StringComparison.Ordinal);
+        using var c = Member("Pendulum-v1", 1, false);
+        Assert.Throws<NotSupportedException>(() => GradientDevices.CreatePopulation("ilgpu-cpu", [a.Learner, c.Learner]));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void APopulationWithItsRolloutsOnTheDevice_EndsWithTheCpuPopulationsBits(bool targets)
+    {
+        RunRequest Make(int k, string dir) => new()
+        {
+            Algorithm = "ppo",
+            EnvId = "CartPole-v1",
+            Seed = (ulong)k + 1,
+            TotalSteps = targets ? 20_000 : 4L * 32 * 3,
+            Target = targets ? 20 : null,
+            NoTarget = !targets,
+            EvalEpisodes = 0,
+            OutputDirectory = dir,
+            Overrides = ["num_envs=4", "n_steps=32", "batch_size=32", "n_epochs=2", "policy.hidden_sizes=[16]", "policy.activation=relu", $"learning_rate={1e-3 * (1 + k)}"],
+        };
+        PopulationRequest Population(string name, string? device) => new()
+        {
+            Members = [.. Enumerable.Range(0, 3).Select(k => Make(k, Path.Combine(_dir, name, $"m{k}")))],
+            Directory = Path.Combine(_dir, name),
+            Threads = 2,
+            Device = device,
+        };
+
+        using var onCpu = PopulationRun.Prepare(Population("cpu", null));
+        var expected = onCpu.Train();
+        using var onDevice = PopulationRun.Prepare(Population("device", "ilgpu-cpu"));
+        Assert.StartsWith("ilgpu-cpu", onDevice.DeviceName, StringComparison.Ordinal);
+        var actual = onDevice.Train();
+        for (int k = 0; k < 3; k++)
+        {
+            Assert.Equal(expected.Members[k].EnvSteps, actual.Members[k].EnvSteps);
+            Assert.Equal(expected.Members[k].SolvedAtEnvSteps, actual.Members[k].SolvedAtEnvSteps);
+            var a = onCpu.Members[k]!.Agent.Policy.Parameters.SelectMany(p => p.Data.ToArray()).ToArray();
+            var b = onDevice.Members[k]!.Agent.Policy.Parameters.SelectMany(p => p.Data.ToArray()).ToArray();
+            Assert.Equal(a, b);
+        }
+
+        if (targets)
+        {
+            Assert.True(actual.Members.Select(m => m.EnvSteps).Distinct().Count() > 1, "every member stopped at the same update; the batch never ran past a stopped member");
+        }
+    }
+}
