@@ -66,9 +66,19 @@ public sealed class DeviceOptionTests : IDisposable
         Assert.Contains("  ilgpu-cpu ", output);
         Assert.Contains("rollout of 2 steps x m envs", output);
         Assert.True(output.Contains("  cuda ", StringComparison.Ordinal) || output.Contains("cuda: not available", StringComparison.Ordinal), output);
-        // the population GEMM table: one row per device for 2 agents
+        // the population GEMM and rollout tables: one row per device for 2 agents, after the single-agent table's two
         Assert.Contains("population GEMM: K agents", output);
-        Assert.Equal(2, output.Split('\n').Count(l => l.TrimStart().StartsWith("cpu ", StringComparison.Ordinal) || l.TrimStart().StartsWith("ilgpu-cpu ", StringComparison.Ordinal)) - 2);
+        Assert.Contains("population rollout: K PPO agents x 4 CartPole envs x 2 steps", output);
+        Assert.Equal(6, output.Split('\n').Count(l => l.TrimStart().StartsWith("cpu ", StringComparison.Ordinal) || l.TrimStart().StartsWith("ilgpu-cpu ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void BenchDevice_WithDevices_MeasuresOnlyThose()
+    {
+        var (code, output, error) = Run("bench", "device", "--rows", "8", "--repeats", "1", "--steps", "2", "--devices", "cpu");
+        Assert.True(code == 0, error + output);
+        Assert.Contains("  cpu ", output);
+        Assert.DoesNotContain("ilgpu-cpu", output);
     }
 
     [Theory]
@@ -76,6 +86,7 @@ public sealed class DeviceOptionTests : IDisposable
     [InlineData("--rows", "4")]
     [InlineData("--agents", "a,2")]
     [InlineData("--steps", "0")]
+    [InlineData("--devices", "tpu")]
     public void BenchDevice_BadSizes_AreAUsageError(string option, string value)
     {
         var (code, _, error) = Run("bench", "device", option, value);

@@ -16,17 +16,24 @@ namespace Tensorless.Cli.Bench;
 /// of training: the forward GEMM at a 64x64 layer's shape, one PPO update (64x64 tanh actor and critic, one minibatch of
 /// the given rows; on a device the gradient, clipping and Adam run there), GAE over a T x N rollout (T = --steps, 128 by default), and a whole rollout
 /// of a PPO learner (T steps x N CartPole envs: policy, action draw, envs, bootstrap and GAE, on a device all there).
-/// Device times include waiting for the device; the PPO update includes its uploads and downloads (the minibatch, and
+/// With <c>--agents</c>, a population's forward GEMM and its rollouts (DeviceBench.Population.cs). Device times include
+/// waiting for the device; the PPO update includes its uploads and downloads (the minibatch, and
 /// the parameters and Adam's moments up and back once), the rollout its own (parameters and envs up, the rollout down).
 /// </summary>
-internal static class DeviceBench
+internal static partial class DeviceBench
 {
-    public static int Execute(IReadOnlyList<int> rows, IReadOnlyList<int> agents, int repeats, int steps, TextWriter stdout)
+    public static int Execute(IReadOnlyList<int> rows, IReadOnlyList<int> agents, int repeats, int steps, IReadOnlyList<DeviceKind>? only, TextWriter stdout)
     {
         var c = CultureInfo.InvariantCulture;
-        var kinds = new List<DeviceKind> { DeviceKind.Cpu };
-        foreach (var kind in new[] { DeviceKind.IlgpuCpu, DeviceKind.Cuda, DeviceKind.OpenCl })
+        var kinds = new List<DeviceKind>();
+        foreach (var kind in only ?? [DeviceKind.Cpu, DeviceKind.IlgpuCpu, DeviceKind.Cuda, DeviceKind.OpenCl])
         {
+            if (kind == DeviceKind.Cpu)
+            {
+                kinds.Add(kind);
+                continue;
+            }
+
             if (GpuDevice.IsAvailable(kind))
             {
                 kinds.Add(kind);
@@ -58,53 +65,10 @@ internal static class DeviceBench
         if (agents.Count > 0)
         {
             PopulationGemm(kinds, agents, repeats, stdout);
+            PopulationRollout(kinds, agents, repeats, steps, stdout);
         }
 
         return 0;
-    }
-
-    // a population's forward GEMM at PureJaxRL's CartPole minibatch (128 rows) and a 64-wide layer: K calls of the CPU
-    // GEMM on one thread against one batched launch on a device
-    private static void PopulationGemm(IReadOnlyList<DeviceKind> kinds, IReadOnlyList<int> agents, int repeats, TextWriter stdout)
-    {
-        const int m = 128, k = 64, n = 64;
-        var c = CultureInfo.InvariantCulture;
-        stdout.WriteLine("population GEMM: K agents x (128 x 64 x 64, A B^T); the CPU calls its GEMM K times on one thread, a device launches one batched GEMM.");
-        stdout.WriteLine("  device          agents     total ms  GFLOP/s");
-        foreach (var kind in kinds)
-        {
-            using var device = kind == DeviceKind.Cpu ? null : GpuDevice.Create(kind);
-            var kernels = device is null ? null : new DeviceKernels(device);
-            foreach (int count in agents)
-            {
-                var rng = new Xoshiro256(3);
-                double[] a = Random(rng, count * m * k), b = Random(rng, count * n * k), y = new double[count * m * n];
-                double seconds;
-                if (device is null || kernels is null)
-                {
-                    seconds = Best(repeats, () =>
-                    {
-                        for (int i = 0; i < count; i++)
-                        {
-                            Autodiff.Kernels.Gemm.MatMulTransposeB(a.AsSpan(i * m * k, m * k), b.AsSpan(i * n * k, n * k), y.AsSpan(i * m * n, m * n), m, k, n);
-                        }
-                    });
-                }
-                else
-                {
-                    using var da = device.Upload(a);
-                    using var db = device.Upload(b);
-                    using var dy = device.Allocate(y.Length);
-                    seconds = Best(repeats, () =>
-                    {
-                        kernels.BatchedMatMulTransposeB(da.View, db.View, dy.View, count, m, k, n);
-                        device.Synchronize();
-                    });
-                }
-
-                stdout.WriteLine(string.Create(c, $"  {kind.ToName(),-12} {count,9}  {seconds * 1e3,11:F2}  {2.0 * count * m * k * n / seconds / 1e9,7:F1}"));
-            }
-        }
     }
 
     private static double Best(int repeats, Action run)

@@ -87,13 +87,39 @@ internal static class BenchCommand
         return population;
     }
 
+    // --devices: names DeviceKinds knows, each once
+    private static IReadOnlyList<Tensorless.Gpu.DeviceKind> DeviceList(string text)
+    {
+        var kinds = new List<Tensorless.Gpu.DeviceKind>();
+        foreach (string name in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            Tensorless.Gpu.DeviceKind kind;
+            try
+            {
+                kind = Tensorless.Gpu.DeviceKinds.Parse(name);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"--devices: {e.Message}", e);
+            }
+
+            if (!kinds.Contains(kind))
+            {
+                kinds.Add(kind);
+            }
+        }
+
+        return kinds.Count > 0 ? kinds : throw new ArgumentException("--devices needs at least one device name (cpu, ilgpu-cpu, cuda, opencl).");
+    }
+
     private static Command CreateDevice()
     {
         var rows = new Option<string>("--rows") { Description = "Batch rows to measure, comma-separated (default 128,2048).", DefaultValueFactory = _ => "128,2048" };
         var repeats = new Option<int>("--repeats") { Description = "Timed calls per figure; the best is reported (default 5).", DefaultValueFactory = _ => 5 };
-        var agents = new Option<string?>("--agents") { Description = "Also time a population's forward GEMM: agent counts, comma-separated (e.g. 64,256,2048), each agent a 128 x 64 x 64 product." };
+        var agents = new Option<string?>("--agents") { Description = "Also time a population's forward GEMM and rollouts: agent counts, comma-separated (e.g. 64,256,2048), each agent a 128 x 64 x 64 product and a PPO learner with 4 CartPole envs." };
+        var devices = new Option<string?>("--devices") { Description = "Devices to measure, comma-separated (cpu, ilgpu-cpu, cuda, opencl); default every available one." };
         var steps = new Option<int>("--steps") { Description = "Time steps of the GAE and rollout figures (default 128).", DefaultValueFactory = _ => 128 };
-        var device = new Command("device", "The CPU kernels against every available ILGPU accelerator: forward GEMM, one PPO update (gradient, clipping and Adam on the device), GAE, a whole rollout (policy, envs and GAE on the device), and with --agents a population's batched GEMM.") { rows, repeats, agents, steps };
+        var device = new Command("device", "The CPU kernels against every available ILGPU accelerator: forward GEMM, one PPO update (gradient, clipping and Adam on the device), GAE, a whole rollout (policy, envs and GAE on the device), and with --agents a population's batched GEMM and batched rollouts.") { rows, repeats, agents, steps, devices };
         device.SetAction(parse =>
         {
             var list = Sizes(parse.GetValue(rows)!, "--rows", 8, 1 << 20);
@@ -110,7 +136,8 @@ internal static class BenchCommand
                 throw new ArgumentException($"--steps takes 1 to 4096 time steps, got {t}.");
             }
 
-            return DeviceBench.Execute(list, agentCounts, r, t, parse.InvocationConfiguration.Output);
+            var only = parse.GetValue(devices) is { } d ? DeviceList(d) : null;
+            return DeviceBench.Execute(list, agentCounts, r, t, only, parse.InvocationConfiguration.Output);
         });
         return device;
     }
