@@ -51,7 +51,8 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         _actor = new DeviceMlp(device, _kernels, policy.ActorLayers, policy.Options.Activation);
         _critic = new DeviceMlp(device, _kernels, policy.CriticLayers, policy.Options.Activation);
         _head = DevicePolicyHead.Create(device, _kernels, policy);
-        _rollout = DeviceRollout.TryCreate(device, _kernels, [learner], out _rolloutReason);
+        _rollout = DeviceRollout.TryCreate(device, _kernels, [learner], out string? reason);
+        _rolloutReason = reason is null ? null : $"{reason}; this run's rollouts run on the CPU";
     }
 
     /// <inheritdoc />

@@ -7,8 +7,8 @@ using ObservationKernel = System.Action<ILGPU.Index1D, ILGPU.ArrayView<double>, 
 namespace Tensorless.Gpu;
 
 // The classic-control steps, one thread per env. Every step takes the state [n x StateSize] in IStatefulEnv.GetState's
-// order and advances it in place; no kernel resets or counts steps (the caller resets finished envs, e.g. by copying a
-// CPU env's reset state in, and applies the time limit). The envs other than CartPole share one signature
+// order and advances it in place; no kernel resets or counts steps (EndEpisodes in DeviceKernels.Rollout.cs does, for a
+// device rollout; a caller may also copy a CPU env's reset state in). The envs other than CartPole share one signature
 // (state, actions, rewards, terminated), launched by LaunchStep.
 public sealed partial class DeviceKernels
 {

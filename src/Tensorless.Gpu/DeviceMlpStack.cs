@@ -34,10 +34,6 @@ internal sealed class DeviceMlpStack : IDisposable
         _biases = [.. shape.Select(l => device.Allocate((long)members * l.OutFeatures))];
     }
 
-    /// <summary>Whether <paramref name="layers"/> have this stack's layer sizes.</summary>
-    public bool Fits(IReadOnlyList<Linear> layers) =>
-        layers.Count == _in.Length && layers.Select((l, i) => l.InFeatures == _in[i] && l.OutFeatures == _out[i]).All(x => x);
-
     /// <summary>Copies member <paramref name="member"/>'s weights and biases (zeros for a layer without bias) into its slots.</summary>
     public void Upload(int member, IReadOnlyList<Linear> layers)
     {

@@ -30,7 +30,7 @@ public sealed class DevicePopulationRollout : IPopulationRolloutDevice
         try
         {
             var rollout = DeviceRollout.TryCreate(device, new DeviceKernels(device), learners, out string? reason)
-                ?? throw new NotSupportedException($"--device {kind.ToName()} for a population: {reason}.");
+                ?? throw new NotSupportedException($"--device {kind.ToName()} for a population: {reason}. Train the population on the CPU (no --device), or make its members alike.");
             return new DevicePopulationRollout(device, rollout);
         }
         catch

@@ -64,7 +64,7 @@ internal sealed partial class DeviceRollout
         if (_discrete)
         {
             _kernels.SampleCategorical(head, _xoshiro.View, actions, _n, _heads, _members);
-            var packed = _packed.View;
+            var packed = _packed!.View;
             _kernels.SoftmaxRows(head, packed, all, _heads);
             _kernels.CategoricalLogProb(head, actions, packed, logProbs, all, _heads);
         }
@@ -110,8 +110,8 @@ internal sealed partial class DeviceRollout
         _device.CopyToHost(_lastValues.View, h.LastValues);
         if (_deviceGae)
         {
-            _device.CopyToHost(_advantages.View.SubView(0, rows), h.Advantages);
-            _device.CopyToHost(_returns.View.SubView(0, rows), h.Returns);
+            _device.CopyToHost(_advantages!.View.SubView(0, rows), h.Advantages);
+            _device.CopyToHost(_returns!.View.SubView(0, rows), h.Returns);
         }
 
         _device.CopyToHost(_state.View, h.States);

@@ -13,7 +13,7 @@ internal sealed partial class DeviceRollout
     /// <summary>A batch of rollouts on the host, in the device's time-major layout over all K x N envs.</summary>
     private sealed class Staging
     {
-        public Staging(int members, int n, int steps, int obs, int act, int stateSize)
+        public Staging(int members, int n, int steps, int obs, int act, int stateSize, bool advantages)
         {
             int all = members * n;
             long rows = (long)steps * all;
@@ -27,8 +27,8 @@ internal sealed partial class DeviceRollout
             FinalObservations = new double[rows * obs];
             TruncationValues = new double[rows];
             LastValues = new double[all];
-            Advantages = new double[rows];
-            Returns = new double[rows];
+            Advantages = advantages ? new double[rows] : [];
+            Returns = advantages ? new double[rows] : [];
             States = new double[all * stateSize];
             EnvFinal = new double[all * obs];
             Elapsed = new int[all];
@@ -46,9 +46,12 @@ internal sealed partial class DeviceRollout
         public ulong[] Generators, XoshiroBefore, XoshiroAfter;
         public VectorEnvState[] Env;
 
-        /// <summary>The batch these arrays hold (0: none yet), and the batch each member last took.</summary>
+        /// <summary>The batch these arrays hold (0: none, or one that failed), and the batch each member last took.</summary>
         public long Tick;
         public long[] Taken;
+
+        /// <summary>Wall seconds the batch took on the device, up and down included.</summary>
+        public double Seconds;
     }
 
     /// <summary>Member k's rollout as its <see cref="RolloutCollector"/> takes it.</summary>
@@ -58,6 +61,8 @@ internal sealed partial class DeviceRollout
         public bool OnDemand { get; set; }
 
         public string Name => owner.Name;
+
+        public double SharedSeconds { get; private set; }
 
         public bool Collect(ActorCriticPolicy policy, RolloutBuffer buffer, Xoshiro256 rng, Span<double> observations, AdvantageEstimator estimator, double gamma, double lambda)
         {
@@ -85,17 +90,22 @@ internal sealed partial class DeviceRollout
             }
 
             h.Taken[k] = h.Tick;
-            owner.TakeInto(k, buffer, observations);
+            // the advantages computed on the device are the ones asked for only with the options the batch was built from
+            var options = learner.Options;
+            bool advantages = owner._deviceGae && estimator == AdvantageEstimator.Gae && gamma == options.Gamma && lambda == options.GaeLambda;
+            owner.TakeInto(k, buffer, observations, advantages);
             rng.SetState(h.XoshiroAfter.AsSpan(k * 4, 4));
-            return owner._deviceGae;
+            SharedSeconds = OnDemand ? 0.0 : h.Seconds / owner._members;
+            return advantages;
         }
     }
 
     // member k's rows of the staged batch into its buffer, its envs and its current observations
-    private void TakeInto(int k, RolloutBuffer buffer, Span<double> observations)
+    private void TakeInto(int k, RolloutBuffer buffer, Span<double> observations, bool advantages)
     {
         var h = _host;
         int n = _n, obs = _obs, act = _act;
+        CheckFinite(k);
         for (int t = 0; t < _steps; t++)
         {
             int from = (t * _all) + (k * n), to = t * n;
@@ -108,7 +118,7 @@ internal sealed partial class DeviceRollout
             Copy(h.LogProbs, buffer.LogProbs, from, to, n, 1);
             Copy(h.FinalObservations, buffer.FinalObservations, from, to, n * obs, obs);
             Copy(h.TruncationValues, buffer.TruncationValues, from, to, n, 1);
-            if (_deviceGae)
+            if (advantages)
             {
                 Copy(h.Advantages, buffer.Advantages, from, to, n, 1);
                 Copy(h.Returns, buffer.Returns, from, to, n, 1);
@@ -131,6 +141,26 @@ internal sealed partial class DeviceRollout
         }
 
         ((IExportableVectorEnv)_learners[k].Env).ImportState(env);
+    }
+
+    // the CPU's Categorical and DiagonalGaussian refuse NaN and infinite logits or means; the device samples regardless, so
+    // a non-finite log-probability or value is turned into the same kind of error when the member takes its rollout (a
+    // member that stopped, e.g. diverged, never takes one), before anything of the member's is touched
+    private void CheckFinite(int k)
+    {
+        var h = _host;
+        for (int t = 0; t < _steps; t++)
+        {
+            for (int i = 0; i < _n; i++)
+            {
+                int r = (t * _all) + (k * _n) + i;
+                if (!double.IsFinite(h.LogProbs[r]) || !double.IsFinite(h.Values[r]))
+                {
+                    throw new ArgumentException(
+                        $"{Name}: the policy gave a non-finite log-probability ({h.LogProbs[r]}) or value ({h.Values[r]}) at rollout step {t}, env {i}{(_members == 1 ? "" : $" of member {k}")}: its actor or critic output holds NaN or infinity (the CPU's distributions refuse such logits and means).");
+                }
+            }
+        }
     }
 
     // rows [from, from + count / width) of the staged array into rows [to, ...) of a member's buffer array

@@ -2,6 +2,7 @@ using ILGPU;
 using ILGPU.Runtime;
 using Tensorless.Autodiff;
 using Tensorless.Envs;
+using Tensorless.Envs.Core;
 using Tensorless.Envs.Spaces;
 using Tensorless.Gpu.Kernels;
 using Tensorless.Rl.Advantages;
@@ -17,7 +18,9 @@ namespace Tensorless.Gpu;
 /// each env's own PCG64 stream, V of the truncated episodes' final observations, then V of the last observations and
 /// GAE. Nothing crosses to the host inside the loop; each rollout is downloaded once, and <see cref="Member"/> hands
 /// each learner its part with its envs' states and its generator, so the CPU continues (or checkpoints) exactly where a
-/// CPU rollout would have left it.
+/// CPU rollout would have left it. On ILGPU's CPU accelerator the rollout has the CPU's bits wherever the networks'
+/// forward pass does: relu and identity networks; a tanh network's device tanh (Math.Tanh) differs from the CPU's
+/// (TensorPrimitives') by about one ulp, which a draw or an env can turn into a different trajectory (docs/gpu.md).
 /// </summary>
 /// <remarks>
 /// Every member must share the env id, the env count, the rollout length, the observation and action sizes, the
@@ -34,9 +37,9 @@ internal sealed partial class DeviceRollout : IDisposable
     private readonly DeviceMlpStack _actor, _critic;
     private readonly int _members, _n, _all, _steps, _obs, _act, _heads, _limit;
     private readonly bool _discrete, _deviceGae;
-    private readonly MemoryBuffer1D<double, Stride1D.Dense> _state, _envFinal, _observations, _actions, _rewards, _values, _logProbs, _packed,
-        _finalObservations, _truncationValues, _lastValues, _advantages, _returns;
-    private readonly MemoryBuffer1D<double, Stride1D.Dense>? _envActions, _low, _high, _logStd, _logStdRows;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _state, _envFinal, _observations, _actions, _rewards, _values, _logProbs,
+        _finalObservations, _truncationValues, _lastValues;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense>? _packed, _advantages, _returns, _envActions, _low, _high, _logStd, _logStdRows;
     private readonly MemoryBuffer1D<byte, Stride1D.Dense> _terminated, _truncated, _terminatedBefore;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _elapsed;
     private readonly MemoryBuffer1D<ulong, Stride1D.Dense> _generators, _xoshiro;
@@ -74,12 +77,9 @@ internal sealed partial class DeviceRollout : IDisposable
         _rewards = device.Allocate(rows);
         _values = device.Allocate(rows);
         _logProbs = device.Allocate(rows);
-        _packed = device.Allocate((long)_all * (_heads + 1));
         _finalObservations = device.Allocate(rows * _obs);
         _truncationValues = device.Allocate(rows);
         _lastValues = device.Allocate(_all);
-        _advantages = device.Allocate(rows);
-        _returns = device.Allocate(rows);
         _terminated = device.AllocateFlags(rows);
         _truncated = device.AllocateFlags(rows);
         _terminatedBefore = device.AllocateFlags(_all);
@@ -93,13 +93,23 @@ internal sealed partial class DeviceRollout : IDisposable
             _high = device.Upload(box.High);
         }
 
-        if (!_discrete)
+        if (_discrete)
+        {
+            _packed = device.Allocate((long)_all * (_heads + 1));
+        }
+        else
         {
             _logStd = device.Allocate((long)_members * _act);
             _logStdRows = device.Allocate((long)_all * _act);
         }
 
-        _host = new Staging(_members, _n, _steps, _obs, _act, model.StateSize);
+        if (_deviceGae)
+        {
+            _advantages = device.Allocate(rows);
+            _returns = device.Allocate(rows);
+        }
+
+        _host = new Staging(_members, _n, _steps, _obs, _act, model.StateSize, _deviceGae);
         _views = [.. Enumerable.Range(0, _members).Select(k => new MemberRollout(this, k))];
     }
 
@@ -109,32 +119,41 @@ internal sealed partial class DeviceRollout : IDisposable
     /// <summary>Members rolled out together.</summary>
     public int Members => _members;
 
+    /// <summary>The most members one batch holds: the batched GEMM's grid on a GPU takes the members as its third dimension.</summary>
+    public const int MaxMembers = 65_535;
+
     /// <summary>
-    /// The rollout of <paramref name="learners"/> on <paramref name="device"/>, or null with the reason when the device
-    /// cannot step them exactly as the CPU does (or they differ in what the batch shares).
+    /// The rollout of <paramref name="learners"/> on <paramref name="device"/>, or null with the reason (what the device
+    /// rollout steps, naming the member that lacks it) when the device cannot step them exactly as the CPU does.
     /// </summary>
     public static DeviceRollout? TryCreate(GpuDevice device, DeviceKernels kernels, IReadOnlyList<OnPolicyLearner> learners, out string? reason)
     {
         ArgumentNullException.ThrowIfNull(learners);
-        reason = learners.Count == 0 ? "at least one learner" : null;
+        reason = learners.Count == 0 ? "at least one learner" : learners.Count > MaxMembers ? $"at most {MaxMembers:N0} members (got {learners.Count:N0})" : null;
         var first = learners.Count > 0 ? learners[0] : null;
         var model = first is null ? null : DeviceEnvModel.For(first.Env.Id);
         for (int k = 0; k < learners.Count && reason is null; k++)
         {
             var l = learners[k];
             string who = learners.Count == 1 ? "" : $" (member {k})";
-            reason = l.Env is not IExportableVectorEnv ? $"a built-in vector env{who}: {l.Env.Id} is {l.Env.GetType().Name}"
-                : model is null ? $"one of {string.Join(", ", DeviceEnvModel.Ids)} (not {first!.Env.Id})"
+            reason = l.Env is not ClassicVectorEnv ? $"the built-in envs made by Gym.MakeVector{who}: {l.Env.Id} is a {l.Env.GetType().Name}"
+                : model is null || model.StateSize != ((ClassicVectorEnv)l.Env).StateSize || model.ObservationSize != l.Env.ObservationSize
+                    ? $"one of {string.Join(", ", DeviceEnvModel.Ids)} (not {l.Env.Id})"
                 : l.ObservationNormalizer is not null ? $"no observation normalisation (normalize_observations=false){who}"
                 : l.RewardScaler is not null ? $"no reward normalisation (normalize_rewards=false){who}"
                 : !l.Policy.HasSeparateNetworks ? $"separate actor and critic networks (policy.shared_trunk=false){who}"
-                : k > 0 && !SameShape(first!, l) ? $"members that share the env, its count, the rollout length and the networks' shapes and activation (member {k} differs from member 0)"
+                : k > 0 && !SameShape(first!, l) ? $"members that share the env, its count and time limit, the rollout length and the networks' shapes and activation (member {k} differs from member 0)"
                 : null;
+        }
+
+        if (reason is null && (long)first!.Options.NumSteps * learners.Count * first.Env.NumEnvs * Math.Max(first.Env.ObservationSize, first.Env.ActionSize) > Array.MaxLength)
+        {
+            reason = $"a batch whose rollout fits one array: {learners.Count:N0} members x {first.Env.NumEnvs} envs x {first.Options.NumSteps} steps x {first.Env.ObservationSize} observation values is too many";
         }
 
         if (reason is not null)
         {
-            reason = $"the device rollout steps {reason}; the rollouts run on the CPU";
+            reason = $"the device rollout steps {reason}";
             return null;
         }
 
@@ -157,9 +176,13 @@ internal sealed partial class DeviceRollout : IDisposable
     /// reset first where a learner has not started); the results wait on the host until each member takes them. A
     /// member whose learner does not take its rollout keeps its CPU state: the next batch starts from it again.
     /// </summary>
+    /// <exception cref="ArgumentException">A member's policy produced a non-finite log-probability or value (NaN or
+    /// infinite logits or means), which the CPU's distributions refuse too; the members' CPU states are left as they were.</exception>
     public void CollectAll()
     {
+        _host.Tick = 0; // a batch that fails part way must not be taken
         _tick++;
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         Upload();
         for (int t = 0; t < _steps; t++)
         {
@@ -172,10 +195,11 @@ internal sealed partial class DeviceRollout : IDisposable
         {
             var options = _learners[0].Options;
             _kernels.Gae(_rewards.View, _values.View, _terminated.View, _truncated.View, _truncationValues.View, _lastValues.View,
-                _steps, _all, options.Gamma, options.Gamma * options.GaeLambda, _advantages.View, _returns.View);
+                _steps, _all, options.Gamma, options.Gamma * options.GaeLambda, _advantages!.View, _returns!.View);
         }
 
         Download();
+        _host.Seconds = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
     }
 
     /// <inheritdoc />

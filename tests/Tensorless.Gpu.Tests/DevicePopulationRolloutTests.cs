@@ -46,6 +46,7 @@ public sealed class DevicePopulationRolloutTests : IDisposable
     [Theory]
     [InlineData("CartPole-v1", 3, false)]
     [InlineData("CartPole-v1", 2, true)]
+    [InlineData("Acrobot-v1", 2, false)]
     [InlineData("Pendulum-v1", 2, false)]
     [InlineData("MountainCarContinuous-v0", 3, true)]
     public void BatchedRollouts_AreEachMembersCpuBits(string env, int members, bool ownLambda)
@@ -152,5 +153,62 @@ public sealed class DevicePopulationRolloutTests : IDisposable
         {
             Assert.True(actual.Members.Select(m => m.EnvSteps).Distinct().Count() > 1, "every member stopped at the same update; the batch never ran past a stopped member");
         }
+    }
+
+    /// <summary>Member k of the resume tests: relu, 4 envs x 32 steps; member 0 finishes before the interruption.</summary>
+    private static RunRequest ResumeMember(int k, string root) => new()
+    {
+        Algorithm = "ppo",
+        EnvId = "CartPole-v1",
+        Seed = (ulong)k + 1,
+        TotalSteps = k == 0 ? 128 : 4L * 32 * 6,
+        NoTarget = true,
+        EvalEpisodes = 0,
+        OutputDirectory = Path.Combine(root, $"m{k}"),
+        CheckpointInterval = TimeSpan.FromHours(1),
+        Overrides = ["num_envs=4", "n_steps=32", "batch_size=32", "n_epochs=1", "policy.hidden_sizes=[16]", "policy.activation=relu"],
+    };
+
+    [Fact]
+    public void APopulationInterruptedOnTheDevice_Resumes_ToTheBitsOfAnUninterruptedCpuPopulation()
+    {
+        string straight = Path.Combine(_dir, "straight"), pop = Path.Combine(_dir, "pop");
+        using (var p = PopulationRun.Prepare(new PopulationRequest { Members = [.. Enumerable.Range(0, 3).Select(k => ResumeMember(k, straight))], Directory = straight, Threads = 2 }))
+        {
+            p.Train();
+        }
+
+        using (var cancel = new CancellationTokenSource())
+        using (var p = PopulationRun.Prepare(new PopulationRequest { Members = [.. Enumerable.Range(0, 3).Select(k => ResumeMember(k, pop))], Directory = pop, Threads = 2, Device = "ilgpu-cpu" }))
+        {
+            int ticks = 0;
+            var interrupted = p.Train(_ => { if (++ticks == 3) { cancel.Cancel(); } }, cancel.Token);
+            Assert.True(interrupted.Interrupted);
+        }
+
+        // resumed with its rollouts on the device again; the reference never left the CPU and never stopped
+        using var resumed = PopulationRun.Resume(pop, threads: 1, device: "ilgpu-cpu");
+        Assert.Null(resumed.Members[0]); // finished before the interruption; the batch holds the other two
+        Assert.NotNull(resumed.DeviceName);
+        resumed.Train();
+        for (int k = 1; k < 3; k++)
+        {
+            using var solo = Tensorless.Rl.Checkpoints.Checkpoint.Resume(Path.Combine(straight, $"m{k}"));
+            var expected = solo.Policy.Parameters.SelectMany(q => q.Data.ToArray()).ToArray();
+            var actual = resumed.Members[k]!.Agent.Policy.Parameters.SelectMany(q => q.Data.ToArray()).ToArray();
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    public void APopulationWhoseDeviceFails_LeavesNoPopulationBehind()
+    {
+        string pop = Path.Combine(_dir, "refused");
+        RunRequest Make(int k) => ResumeMember(k, pop) with { Overrides = [.. ResumeMember(k, pop).Overrides, "normalize_observations=true"] };
+        var e = Assert.Throws<NotSupportedException>(() => PopulationRun.Prepare(new PopulationRequest { Members = [Make(1), Make(2)], Directory = pop, Device = "ilgpu-cpu" }));
+        Assert.Contains("normalize_observations=false", e.Message, StringComparison.Ordinal);
+        Assert.False(PopulationRun.IsPopulation(pop));
+        using var again = PopulationRun.Prepare(new PopulationRequest { Members = [Make(1), Make(2)], Directory = pop }); // on the CPU it starts
+        Assert.Null(again.DeviceName);
     }
 }

@@ -27,14 +27,14 @@ public sealed class DeviceRolloutTests
     }
 
     /// <summary>6 envs x 24 steps with a time limit of <paramref name="limit"/>, so episodes end by truncation inside a rollout.</summary>
-    private static Ppo SmallPpo(string env, int limit, AdvantageEstimator estimator = AdvantageEstimator.Gae, bool normalize = false) =>
+    private static Ppo SmallPpo(string env, int limit, AdvantageEstimator estimator = AdvantageEstimator.Gae, bool normalize = false, int width = 8) =>
         new(Gym.MakeVector(env, 6, seed: 11, maxEpisodeSteps: limit), new PpoOptions
         {
             OnPolicy = new OnPolicyOptions
             {
                 NumEnvs = 6, NumSteps = 24, Seed = 11, EntCoef = 0.01, LearningRate = 3e-3, MaxGradNorm = 0.5, AdvantageEstimator = estimator,
                 GaeLambda = 0.9, Gamma = 0.97, NormalizeObservations = normalize,
-                Policy = new PolicyOptions { HiddenSizes = [8, 8], Activation = Activation.Relu },
+                Policy = new PolicyOptions { HiddenSizes = [width, width], Activation = Activation.Relu },
             },
             MinibatchSize = 48,
             NumEpochs = 2,
@@ -52,6 +52,54 @@ public sealed class DeviceRolloutTests
         using var cpu = SmallPpo(env, limit);
         using var device = SmallPpo(env, limit);
         AssertSameRollouts(cpu, device, env, updates: 3);
+    }
+
+    [Fact]
+    public void Rollouts_OfTheDefault64x64Network_AreTheCpusBits()
+    {
+        using var cpu = SmallPpo("CartPole-v1", 30, width: 64);
+        using var device = SmallPpo("CartPole-v1", 30, width: 64);
+        AssertSameRollouts(cpu, device, "CartPole-v1 64x64", updates: 2);
+    }
+
+    [Fact]
+    public void ACollectAskingForOtherAdvantages_LeavesThemToTheCpu()
+    {
+        using var agent = SmallPpo("CartPole-v1", 30);
+        using var gradient = GradientDevices.Create("ilgpu-cpu", agent)!;
+        agent.Learner.EnsureStarted();
+        var observations = agent.Learner.Collector.CurrentObservations.ToArray();
+        var rollout = gradient.Rollout!;
+        Assert.False(rollout.Collect(agent.Policy, agent.Learner.Buffer, agent.Learner.Rng, observations, AdvantageEstimator.MonteCarlo, 0.97, 0.9));
+        Assert.False(rollout.Collect(agent.Policy, agent.Learner.Buffer, agent.Learner.Rng, observations, AdvantageEstimator.Gae, 0.97, 0.5));
+        Assert.True(rollout.Collect(agent.Policy, agent.Learner.Buffer, agent.Learner.Rng, observations, AdvantageEstimator.Gae, 0.97, 0.9));
+    }
+
+    [Fact]
+    public void ANonFinitePolicy_FailsAsOnTheCpu_AndLeavesTheEnvsAlone()
+    {
+        using var cpu = SmallPpo("CartPole-v1", 30);
+        using var device = SmallPpo("CartPole-v1", 30);
+        device.Learner.Device = GradientDevices.Create("ilgpu-cpu", device);
+        try
+        {
+            foreach (var agent in new[] { cpu, device })
+            {
+                agent.Learner.EnsureStarted();
+                agent.Policy.ActorLayers[^1].Bias!.Data[0] = double.NaN;
+            }
+
+            Assert.Throws<ArgumentException>(cpu.Learner.CollectRollout);
+            var before = ((ISnapshotVectorEnv)device.Learner.Env).SaveSnapshot();
+            var e = Assert.Throws<ArgumentException>(device.Learner.CollectRollout);
+            Assert.Contains("non-finite log-probability", e.Message, StringComparison.Ordinal);
+            Assert.Equal(before, ((ISnapshotVectorEnv)device.Learner.Env).SaveSnapshot());
+        }
+        finally
+        {
+            device.Learner.Device?.Dispose();
+            device.Learner.Device = null;
+        }
     }
 
     [Theory]

@@ -77,9 +77,10 @@ internal static partial class DeviceBench
                     });
                 }
 
-                var batch = GradientDevices.CreatePopulation(kind.ToName(), [.. members.Select(m => m.Learner)]);
+                IPopulationRolloutDevice? batch = null;
                 try
                 {
+                    batch = GradientDevices.CreatePopulation(kind.ToName(), [.. members.Select(m => m.Learner)]);
                     for (int k = 0; k < count && batch is not null; k++)
                     {
                         members[k].Learner.RolloutDevice = batch.Member(k);

@@ -82,9 +82,12 @@ internal static class RolloutKernels
                 }
 
                 break;
-            default: // both mountain cars
+            case MountainCar:
+            case MountainCarContinuous:
                 state[s] = RandomKernels.Pcg64Uniform(generators, g, -0.6, -0.4);
                 state[s + 1] = 0.0;
+                break;
+            default: // DeviceEnvModel hands out only the kinds above
                 break;
         }
     }

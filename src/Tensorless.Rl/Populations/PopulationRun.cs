@@ -15,9 +15,11 @@ namespace Tensorless.Rl.Populations;
 /// and statistics, through the very code a solo run takes (<see cref="TrainingRun.TrainStep"/>), so member k ends with the
 /// bits of the same run trained alone with <c>--threads 1</c>, for any K and any thread count. Each member writes its own
 /// run directory; <c>population.json</c> in the population directory lists them, and <see cref="Resume"/> continues the
-/// whole population exactly (members resume from their own checkpoints; finished members are left alone).
+/// whole population exactly (members resume from their own checkpoints; finished members are left alone). With a device
+/// (<see cref="PopulationRequest.Device"/>) the members' rollouts run there in one batch per tick and each member's step
+/// takes its own part (PopulationRun.Device.cs); the updates stay on the threads.
 /// </summary>
-public sealed class PopulationRun : IDisposable
+public sealed partial class PopulationRun : IDisposable
 {
     private readonly IReadOnlyList<RunRequest> _requests;
     private readonly TrainingRun?[] _runs;
@@ -27,10 +29,11 @@ public sealed class PopulationRun : IDisposable
     private int _activeCount;
     private int _next;
     private bool _finishing;
-    private IPopulationRolloutDevice? _rollouts;
+    private readonly IPopulationRolloutDevice? _rollouts;
 
-    private PopulationRun(string directory, IReadOnlyList<RunRequest> requests, TrainingRun?[] runs, int threads, RunLock runLock)
+    private PopulationRun(string directory, IReadOnlyList<RunRequest> requests, TrainingRun?[] runs, int threads, RunLock runLock, IPopulationRolloutDevice? rollouts)
     {
+        _rollouts = rollouts;
         Directory = directory;
         _requests = requests;
         _runs = runs;
@@ -124,6 +127,7 @@ public sealed class PopulationRun : IDisposable
         System.IO.Directory.CreateDirectory(directory);
         var runLock = RunLock.Acquire(directory);
         var runs = new TrainingRun?[members.Length];
+        IPopulationRolloutDevice? rollouts = null;
         try
         {
             for (int i = 0; i < members.Length; i++)
@@ -131,11 +135,14 @@ public sealed class PopulationRun : IDisposable
                 runs[i] = PrepareMember(i, members[i]);
             }
 
+            // the device before the manifest: a population whose device fails leaves no population.json behind
+            rollouts = CreateRollouts(request.Device, runs);
             PopulationManifest.Write(directory, members, threads, null);
-            return new PopulationRun(directory, members, runs, threads, runLock).AttachDevice(request.Device);
+            return new PopulationRun(directory, members, runs, threads, runLock, rollouts);
         }
         catch
         {
+            rollouts?.Dispose();
             DisposeAll(runs);
             runLock.Dispose();
             throw;
@@ -163,6 +170,7 @@ public sealed class PopulationRun : IDisposable
         int count = CheckThreads(threads ?? saved);
         var runLock = RunLock.Acquire(directory);
         var runs = new TrainingRun?[members.Count];
+        IPopulationRolloutDevice? rollouts = null;
         try
         {
             for (int i = 0; i < members.Count; i++)
@@ -196,10 +204,12 @@ public sealed class PopulationRun : IDisposable
                 }
             }
 
-            return new PopulationRun(directory, members, runs, count, runLock).AttachDevice(device);
+            rollouts = CreateRollouts(device, runs);
+            return new PopulationRun(directory, members, runs, count, runLock, rollouts);
         }
         catch
         {
+            rollouts?.Dispose();
             DisposeAll(runs);
             runLock.Dispose();
             throw;
@@ -278,35 +288,6 @@ public sealed class PopulationRun : IDisposable
         _rollouts?.Dispose();
         DisposeAll(_runs);
         _lock.Dispose();
-    }
-
-    /// <summary>Where the members' rollouts run (<see cref="PopulationRequest.Device"/>): null for the CPU.</summary>
-    public string? DeviceName => _rollouts?.Name;
-
-    // batches the members' rollouts on the device (every member still to train); the population is disposed if that fails
-    private PopulationRun AttachDevice(string? device)
-    {
-        if (device is null)
-        {
-            return this;
-        }
-
-        try
-        {
-            var learners = _runs.Where(r => r is not null).Select(r => r!.Agent.Learner).ToArray();
-            _rollouts = learners.Length == 0 ? null : GradientDevices.CreatePopulation(device, learners);
-            for (int k = 0; k < learners.Length && _rollouts is not null; k++)
-            {
-                learners[k].RolloutDevice = _rollouts.Member(k);
-            }
-
-            return this;
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
     }
 
     private void RunTick(WorkerGroup group)

@@ -49,9 +49,10 @@ public sealed record RunRequest
     public int? Threads { get; init; }
 
     /// <summary>
-    /// Where minibatch gradients are computed: null or <c>cpu</c> (the default), or a device a backend registered in
-    /// <see cref="Training.GradientDevices"/> (<c>ilgpu-cpu</c>, <c>cuda</c>, <c>opencl</c> with Tensorless.Gpu). Not saved
-    /// with the run: a resumed run takes the device its request names.
+    /// Where the rollouts and minibatch gradients run: null or <c>cpu</c> (the default), or a device a backend registered
+    /// in <see cref="Training.GradientDevices"/> (<c>ilgpu-cpu</c>, <c>cuda</c>, <c>opencl</c> with Tensorless.Gpu). Not
+    /// saved with the run: a resumed run takes the device its request names. (A population's members leave it null: the
+    /// population's own <c>PopulationRequest.Device</c> batches their rollouts.)
     /// </summary>
     public string? Device { get; init; }
 

@@ -3,7 +3,8 @@ using Tensorless.Rl.Algorithms;
 namespace Tensorless.Rl.Training;
 
 /// <summary>
-/// The devices a run can compute gradients on besides the CPU (<c>cpu</c>, built in, needs nothing): an optional backend
+/// The devices a run can collect rollouts and compute gradients on besides the CPU (<c>cpu</c>, built in, needs nothing),
+/// for one agent (<see cref="Create"/>) and for a population's batched rollouts (<see cref="CreatePopulation"/>): an optional backend
 /// registers its names here (<c>Tensorless.Gpu.GpuGradientDevices.Register()</c> adds <c>ilgpu-cpu</c>, <c>cuda</c> and
 /// <c>opencl</c>), so the core libraries never load an accelerator library.
 /// </summary>
@@ -53,6 +54,11 @@ public static class GradientDevices
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(factory);
+        if (string.Equals(name, Cpu, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException("'cpu' is the built-in device and cannot be replaced.");
+        }
+
         lock (s_lock)
         {
             s_populations[name] = factory;

@@ -18,14 +18,22 @@ public interface IRolloutDevice
     string Name { get; }
 
     /// <summary>
+    /// Wall seconds of a batched collection charged to the rollout the last <see cref="Collect"/> handed over (a
+    /// population's batch divided among its members); 0 when <see cref="Collect"/> collected it itself, inside its own time.
+    /// </summary>
+    double SharedSeconds { get; }
+
+    /// <summary>
     /// Collects <c>buffer.Steps</c> steps with <paramref name="policy"/>'s current parameters: fills the buffer's
     /// observations, actions, rewards, flags, values, log-probabilities, final observations, truncation values, last
     /// observations and last values as <see cref="RolloutCollector.Collect"/> does, draws the actions from
     /// <paramref name="rng"/> (advanced as the CPU would), steps the training env the device was built for and puts it
     /// where the CPU would have left it, and overwrites <paramref name="observations"/> with the observations after the
     /// last step. With <see cref="AdvantageEstimator.Gae"/> it also fills the advantages and returns and returns true;
-    /// for another estimator it returns false and the caller computes them.
+    /// for another estimator, or gamma and lambda other than the ones the device was built with, it returns false and
+    /// the caller computes them.
     /// </summary>
+    /// <exception cref="ArgumentException">The policy gave a non-finite log-probability or value (as the CPU's distributions refuse NaN or infinite logits).</exception>
     bool Collect(ActorCriticPolicy policy, RolloutBuffer buffer, Xoshiro256 rng, Span<double> observations, AdvantageEstimator estimator, double gamma, double lambda);
 }
 

@@ -94,9 +94,10 @@ public sealed class OnPolicyLearner
     }
 
     /// <summary>
-    /// Where the algorithm computes its minibatch gradients when not on the CPU tape (issue 11), or null (the CPU). Set by
-    /// a training run for <c>--device</c>; PPO's clipped objective is the one update that reads it (the device's factory
-    /// refuses the others). Not part of a checkpoint: a run resumes on any device.
+    /// Where the algorithm computes its minibatch gradients when not on the CPU tape (issue 11), and through its
+    /// <see cref="IGradientDevice.Rollout"/> where <see cref="CollectRollout"/> collects the rollouts; null (the CPU) by
+    /// default. Set by a training run for <c>--device</c>; PPO's clipped objective and A2C read it for their gradients (the
+    /// device's factory refuses the others). Not part of a checkpoint: a run resumes on any device.
     /// </summary>
     public IGradientDevice? Device { get; set; }
 

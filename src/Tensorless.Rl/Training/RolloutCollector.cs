@@ -208,7 +208,7 @@ public sealed class RolloutCollector
             buffer.ComputeAdvantages(estimator, gamma, lambda, nSteps);
         }
 
-        Seconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        Seconds += Stopwatch.GetElapsedTime(t0).TotalSeconds + device.SharedSeconds;
     }
 
     /// <summary>Checks the shapes of the env's final-observation spans (a user env may return short or empty ones).</summary>
