@@ -18,6 +18,7 @@ internal sealed class DeviceMlpStack : IDisposable
     private readonly Activation _activation;
     private readonly int _members;
     private readonly MemoryBuffer1D<double, Stride1D.Dense>[] _weights, _biases;
+    private readonly double[][] _hostWeights, _hostBiases;
     private MemoryBuffer1D<double, Stride1D.Dense>[] _pre = [], _post = [];
     private int _capacity;
 
@@ -32,24 +33,38 @@ internal sealed class DeviceMlpStack : IDisposable
         _members = members;
         _weights = [.. shape.Select(l => device.Allocate((long)members * l.InFeatures * l.OutFeatures))];
         _biases = [.. shape.Select(l => device.Allocate((long)members * l.OutFeatures))];
+        _hostWeights = new double[shape.Count][];
+        _hostBiases = new double[shape.Count][];
     }
 
-    /// <summary>Copies member <paramref name="member"/>'s weights and biases (zeros for a layer without bias) into its slots.</summary>
-    public void Upload(int member, IReadOnlyList<Linear> layers)
+    /// <summary>
+    /// Copies every member's weights and biases (zeros for a layer without bias) to the device: packed on the host, then
+    /// one copy per array, so the number of copies does not grow with K.
+    /// </summary>
+    public void Upload(IReadOnlyList<IReadOnlyList<Linear>> members)
     {
-        for (int l = 0; l < layers.Count; l++)
+        for (int l = 0; l < _in.Length; l++)
         {
-            long w = (long)_in[l] * _out[l];
-            _device.CopyToDevice(layers[l].Weight.Data, _weights[l].View.SubView(member * w, w));
-            var bias = _biases[l].View.SubView((long)member * _out[l], _out[l]);
-            if (layers[l].Bias is { } b)
+            int w = _in[l] * _out[l];
+            _hostWeights[l] ??= new double[(long)_members * w];
+            _hostBiases[l] ??= new double[(long)_members * _out[l]];
+            for (int k = 0; k < _members; k++)
             {
-                _device.CopyToDevice(b.Data, bias);
+                var layer = members[k][l];
+                layer.Weight.Data.CopyTo(_hostWeights[l].AsSpan(k * w, w));
+                var bias = _hostBiases[l].AsSpan(k * _out[l], _out[l]);
+                if (layer.Bias is { } b)
+                {
+                    b.Data.CopyTo(bias);
+                }
+                else
+                {
+                    bias.Clear();
+                }
             }
-            else
-            {
-                bias.MemSetToZero();
-            }
+
+            _device.CopyToDevice(_hostWeights[l], _weights[l].View);
+            _device.CopyToDevice(_hostBiases[l], _biases[l].View);
         }
     }
 

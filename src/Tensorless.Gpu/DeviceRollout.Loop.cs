@@ -15,8 +15,6 @@ internal sealed partial class DeviceRollout
         {
             var learner = _learners[k];
             learner.EnsureStarted();
-            _actor.Upload(k, learner.Policy.ActorLayers);
-            _critic.Upload(k, learner.Policy.CriticLayers);
             if (!_discrete)
             {
                 learner.Policy.LogStd!.Data.CopyTo(h.LogStd.AsSpan(k * _act, _act));
@@ -32,6 +30,8 @@ internal sealed partial class DeviceRollout
             learner.Collector.CurrentObservations.CopyTo(h.Observations.AsSpan(k * _n * _obs, _n * _obs));
         }
 
+        _actor.Upload([.. _learners.Select(l => l.Policy.ActorLayers)]);
+        _critic.Upload([.. _learners.Select(l => l.Policy.CriticLayers)]);
         _device.CopyToDevice(h.States, _state.View);
         _device.CopyToDevice(h.EnvFinal, _envFinal.View);
         _elapsed.View.CopyFromCPU(h.Elapsed);
