@@ -1,4 +1,5 @@
 using ILGPU;
+using Tensorless.Autodiff;
 
 namespace Tensorless.Gpu.Kernels;
 
@@ -65,7 +66,7 @@ internal static class RandomKernels
                 total += Math.Exp(logits[start + j] - max);
             }
 
-            double u = (XoshiroNext(ref s0, ref s1, ref s2, ref s3) >> 11) * TwoToMinus53 * total;
+            double u = (Xoshiro256.Next(ref s0, ref s1, ref s2, ref s3) >> 11) * TwoToMinus53 * total;
             double cumulative = 0.0;
             int choice = -1;
             int lastPossible = 0;
@@ -112,8 +113,8 @@ internal static class RandomKernels
             double u, v, s;
             do
             {
-                u = (2.0 * ((XoshiroNext(ref s0, ref s1, ref s2, ref s3) >> 11) * TwoToMinus53)) - 1.0;
-                v = (2.0 * ((XoshiroNext(ref s0, ref s1, ref s2, ref s3) >> 11) * TwoToMinus53)) - 1.0;
+                u = (2.0 * ((Xoshiro256.Next(ref s0, ref s1, ref s2, ref s3) >> 11) * TwoToMinus53)) - 1.0;
+                v = (2.0 * ((Xoshiro256.Next(ref s0, ref s1, ref s2, ref s3) >> 11) * TwoToMinus53)) - 1.0;
                 s = (u * u) + (v * v);
             }
             while (s >= 1.0 || s == 0.0);
@@ -135,21 +136,6 @@ internal static class RandomKernels
         xoshiro[w + 1] = s1;
         xoshiro[w + 2] = s2;
         xoshiro[w + 3] = s3;
-    }
-
-    // Xoshiro256.NextUInt64
-    private static ulong XoshiroNext(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
-    {
-        ulong x = s1 * 5;
-        ulong result = ((x << 7) | (x >> 57)) * 9;
-        ulong t = s1 << 17;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = (s3 << 45) | (s3 >> 19);
-        return result;
     }
 
     // the high 64 bits of a 64 x 64-bit product, from 32-bit halves

@@ -32,60 +32,21 @@ public static class GradientDevices
     /// <summary>Registers (or replaces) the factory of device <paramref name="name"/>.</summary>
     /// <param name="name">The name <c>--device</c> takes.</param>
     /// <param name="factory">Builds the device for an agent; throws <see cref="NotSupportedException"/> for an agent it cannot serve.</param>
-    public static void Register(string name, Func<IOnPolicyAlgorithm, IGradientDevice> factory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(factory);
-        if (string.Equals(name, Cpu, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ArgumentException("'cpu' is the built-in device and cannot be replaced.");
-        }
-
-        lock (s_lock)
-        {
-            s_factories[name] = factory;
-        }
-    }
+    public static void Register(string name, Func<IOnPolicyAlgorithm, IGradientDevice> factory) => Add(s_factories, name, factory);
 
     /// <summary>Registers (or replaces) the factory of device <paramref name="name"/>'s batched population rollouts.</summary>
     /// <param name="name">The name <c>--device</c> takes.</param>
     /// <param name="factory">Builds the batched rollout for the members' learners; throws <see cref="NotSupportedException"/> for members it cannot serve.</param>
-    public static void RegisterPopulation(string name, Func<IReadOnlyList<OnPolicyLearner>, IPopulationRolloutDevice> factory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(factory);
-        if (string.Equals(name, Cpu, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ArgumentException("'cpu' is the built-in device and cannot be replaced.");
-        }
-
-        lock (s_lock)
-        {
-            s_populations[name] = factory;
-        }
-    }
+    public static void RegisterPopulation(string name, Func<IReadOnlyList<OnPolicyLearner>, IPopulationRolloutDevice> factory) =>
+        Add(s_populations, name, factory);
 
     /// <summary>The batched rollouts of device <paramref name="name"/> for a population's <paramref name="learners"/>; null for <c>cpu</c>.</summary>
     /// <exception cref="ArgumentException">No device of that name is registered for populations.</exception>
     /// <exception cref="NotSupportedException">The device cannot serve these members; the message says why.</exception>
     public static IPopulationRolloutDevice? CreatePopulation(string name, IReadOnlyList<OnPolicyLearner> learners)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(learners);
-        if (string.Equals(name, Cpu, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        Func<IReadOnlyList<OnPolicyLearner>, IPopulationRolloutDevice>? factory;
-        lock (s_lock)
-        {
-            s_populations.TryGetValue(name, out factory);
-        }
-
-        return factory is null
-            ? throw new ArgumentException($"Unknown population device '{name}'; this process knows {string.Join(", ", [Cpu, .. s_populations.Keys.Order(StringComparer.Ordinal)])} (the GPU devices come with Tensorless.Gpu: call GpuGradientDevices.Register()).")
-            : factory(learners);
+        return Find(s_populations, name, "population device") is { } factory ? factory(learners) : null;
     }
 
     /// <summary>Builds device <paramref name="name"/> for <paramref name="agent"/>; null for <c>cpu</c>.</summary>
@@ -93,21 +54,45 @@ public static class GradientDevices
     /// <exception cref="NotSupportedException">The device cannot serve this algorithm or policy; the message says why.</exception>
     public static IGradientDevice? Create(string name, IOnPolicyAlgorithm agent)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(agent);
+        return Find(s_factories, name, "device") is { } factory ? factory(agent) : null;
+    }
+
+    private static void Add<T>(Dictionary<string, T> factories, string name, T factory)
+        where T : class
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        if (string.Equals(name, Cpu, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException("'cpu' is the built-in device and cannot be replaced.");
+        }
+
+        lock (s_lock)
+        {
+            factories[name] = factory;
+        }
+    }
+
+    // the factory registered as name; null for cpu, which needs none
+    private static T? Find<T>(Dictionary<string, T> factories, string name, string what)
+        where T : class
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (string.Equals(name, Cpu, StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
 
-        Func<IOnPolicyAlgorithm, IGradientDevice>? factory;
+        T? factory;
+        string[] known;
         lock (s_lock)
         {
-            s_factories.TryGetValue(name, out factory);
+            factories.TryGetValue(name, out factory);
+            known = [Cpu, .. factories.Keys.Order(StringComparer.Ordinal)];
         }
 
-        return factory is null
-            ? throw new ArgumentException($"Unknown device '{name}'; this process knows {string.Join(", ", Names)} (the GPU devices come with Tensorless.Gpu: call GpuGradientDevices.Register()).")
-            : factory(agent);
+        return factory ?? throw new ArgumentException(
+            $"Unknown {what} '{name}'; this process knows {string.Join(", ", known)} (the GPU devices come with Tensorless.Gpu: call GpuGradientDevices.Register()).");
     }
 }
