@@ -78,7 +78,7 @@ internal sealed class DeviceMlp : IDisposable
             }
 
             var h = _post[l].View.SubView(0, (long)rows * layer.OutFeatures);
-            Activate(z, h, rows * layer.OutFeatures);
+            Activate(_kernels, _activation, z, h, rows * layer.OutFeatures);
             x = h;
         }
 
@@ -159,18 +159,19 @@ internal sealed class DeviceMlp : IDisposable
         }
     }
 
-    private void Activate(ArrayView<double> z, ArrayView<double> h, int n)
+    /// <summary><c>h = activation(z)</c> over n elements (identity as a copy), the hidden layers' map; <see cref="DeviceMlpStack"/> uses it too.</summary>
+    public static void Activate(DeviceKernels kernels, Activation activation, ArrayView<double> z, ArrayView<double> h, int n)
     {
-        switch (_activation)
+        switch (activation)
         {
             case Activation.Tanh:
-                _kernels.Tanh(z, h, n);
+                kernels.Tanh(z, h, n);
                 break;
             case Activation.Relu:
-                _kernels.Relu(z, h, n);
+                kernels.Relu(z, h, n);
                 break;
             default:
-                _kernels.Scale(z, 1.0, h, n);
+                kernels.Scale(z, 1.0, h, n);
                 break;
         }
     }

@@ -86,19 +86,7 @@ internal sealed class DeviceMlpStack : IDisposable
             }
 
             var h = _post[l].View.SubView(0, size);
-            switch (_activation)
-            {
-                case Activation.Tanh:
-                    _kernels.Tanh(z, h, (int)size);
-                    break;
-                case Activation.Relu:
-                    _kernels.Relu(z, h, (int)size);
-                    break;
-                default:
-                    _kernels.Scale(z, 1.0, h, (int)size);
-                    break;
-            }
-
+            DeviceMlp.Activate(_kernels, _activation, z, h, (int)size);
             x = h;
         }
 

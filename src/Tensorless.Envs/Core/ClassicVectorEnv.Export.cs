@@ -26,7 +26,7 @@ internal sealed partial class ClassicVectorEnv
     public void ImportState(VectorEnvState state)
     {
         CheckExport(state);
-        var generators = new Pcg64[NumEnvs];
+        var generators = new Pcg64?[NumEnvs];
         for (int i = 0; i < NumEnvs; i++)
         {
             if (state.Elapsed[i] < 0)
@@ -45,15 +45,21 @@ internal sealed partial class ClassicVectorEnv
         }
 
         // everything is checked; only now is the env touched
+        Apply(state.States, generators, state.Elapsed, state.HasFinal, state.FinalObservations);
+    }
+
+    /// <summary>Puts checked per-env states, generators, step counts and final observations in place (import and snapshot load).</summary>
+    private void Apply(double[] states, Pcg64?[] generators, int[] steps, bool[] finals, double[] finalObs)
+    {
         for (int i = 0; i < NumEnvs; i++)
         {
-            core.SetState(i, state.States.AsSpan(i * StateSize, StateSize));
+            core.SetState(i, states.AsSpan(i * StateSize, StateSize));
             rngs[i] = generators[i];
         }
 
-        state.Elapsed.CopyTo(elapsed, 0);
-        state.HasFinal.CopyTo(hasFinal, 0);
-        state.FinalObservations.CopyTo(finalObservations, 0);
+        steps.CopyTo(elapsed, 0);
+        finals.CopyTo(hasFinal, 0);
+        finalObs.CopyTo(finalObservations, 0);
     }
 
     private void CheckExport(VectorEnvState state)

@@ -116,15 +116,7 @@ internal sealed partial class ClassicVectorEnv : ISnapshotVectorEnv
         }
 
         // Everything is parsed and checked; only now is the env touched, so a bad snapshot leaves it as it was.
-        for (int i = 0; i < n; i++)
-        {
-            core.SetState(i, states.AsSpan(i * stateSize, stateSize));
-            rngs[i] = generators[i];
-        }
-
-        steps.CopyTo(elapsed, 0);
-        finals.CopyTo(hasFinal, 0);
-        finalObs.CopyTo(finalObservations, 0);
+        Apply(states, generators, steps, finals, finalObs);
         started = wasStarted;
         pendingSeed = pending;
     }
