@@ -19,7 +19,7 @@ namespace Tensorless.Rl.Algorithms;
 /// seed's variant runs: the policy loss alone drives the actor and a separate optimizer fits the value network.
 /// Each minibatch's gradient is computed in cache-sized chunks on <see cref="OnPolicyOptions.Threads"/> threads.
 /// </summary>
-public sealed class Ppo : IOnPolicyAlgorithm
+public sealed partial class Ppo : IOnPolicyAlgorithm
 {
     private readonly ActorCriticParts _parts;
     private readonly DataParallelRunner.ChunkLoss _chunkLoss;
@@ -95,7 +95,9 @@ public sealed class Ppo : IOnPolicyAlgorithm
     /// <summary>
     /// One PPO update on the rollout in <see cref="OnPolicyLearner.Buffer"/>: epochs of shuffled minibatches, each a
     /// clipped gradient step, then the adaptive penalty's beta and the seeds' separate value fit. Fills
-    /// <paramref name="metrics"/>; allocates nothing.
+    /// <paramref name="metrics"/>; allocates nothing. It is the loop over the stepwise form (<see cref="BeginUpdatePass"/>,
+    /// <see cref="NextMinibatch"/>, <see cref="AcceptGradient"/>, <see cref="EndUpdatePass"/>) that a population's device
+    /// runs for many agents in lockstep.
     /// </summary>
     /// <param name="progressRemaining">1 at the start of training, 0 at the end (drives the schedules).</param>
     /// <param name="metrics">The record this update's losses and diagnostics go into.</param>
@@ -104,71 +106,30 @@ public sealed class Ppo : IOnPolicyAlgorithm
     {
         var o = Options;
         var shared = o.OnPolicy;
-        double lr = shared.LearningRateSchedule.Evaluate(shared.LearningRate, progressRemaining);
-        _clip = o.ClipRangeSchedule.Evaluate(o.ClipRange, progressRemaining);
-        var learner = _parts.Learner;
-        _parts.Optimizer.LearningRate = lr;
-        var totals = default(UpdateStats);
-        int steps = 0;
-        int epochsRun = 0;
-        bool stop = false;
-        // one minibatch holding the whole rollout (the seeds' full-batch policy iterations): the order of its rows does
-        // not matter, so it is gathered and normalised once rather than shuffled and gathered every epoch
-        bool fullBatch = o.MinibatchSize == _indices.Length;
-        if (fullBatch)
-        {
-            LoadMinibatch(learner.Buffer, identity: true, 0);
-        }
+        BeginUpdatePass(progressRemaining);
 
         // on a device that takes the optimizer's step itself, parameters and optimizer state stay there for the epochs
-        var device = learner.Device;
+        var device = _parts.Learner.Device;
         bool stepOnDevice = device?.BeginUpdate(_parts.Optimizer) ?? false;
         try
         {
-            for (int epoch = 0; epoch < o.NumEpochs && !stop; epoch++)
+            while (NextMinibatch())
             {
-                if (!fullBatch)
+                var stats = device is not null
+                    ? device.PpoClipGradient(_minibatch, o.MinibatchSize, _clip, shared.EntCoef, shared.VfCoef, withValue: _parts.ValueFit is null)
+                    : _parts.Runner.Run(o.MinibatchSize, _chunkLoss);
+                if (!AcceptGradient(stats))
                 {
-                    Minibatch.Shuffle(_indices, learner.Rng);
+                    break;
                 }
 
-                int batches = 0;
-                for (int start = 0; start < _indices.Length; start += o.MinibatchSize)
+                if (stepOnDevice)
                 {
-                    if (!fullBatch)
-                    {
-                        LoadMinibatch(learner.Buffer, identity: false, start);
-                    }
-
-                    var stats = device is not null
-                        ? device.PpoClipGradient(_minibatch, o.MinibatchSize, _clip, shared.EntCoef, shared.VfCoef, withValue: _parts.ValueFit is null)
-                        : _parts.Runner.Run(o.MinibatchSize, _chunkLoss);
-                    if (o.TargetKl is double targetKl && stats.ApproxKl > o.TargetKlFactor * targetKl)
-                    {
-                        // SB3 and the PPO seed stop the policy iterations once the new policy has moved too far; this
-                        // minibatch's gradient is dropped, as SB3 checks before its step
-                        stop = true;
-                        break;
-                    }
-
-                    learner.EnsureFinite(stats.Loss, "the PPO loss");
-                    if (stepOnDevice)
-                    {
-                        device!.Step(shared.MaxGradNorm);
-                    }
-                    else
-                    {
-                        _parts.ClipAndStep(shared.MaxGradNorm);
-                    }
-
-                    totals.Add(stats);
-                    steps++;
-                    batches++;
+                    device!.Step(shared.MaxGradNorm);
                 }
-
-                if (batches > 0)
+                else
                 {
-                    epochsRun++;
+                    _parts.ClipAndStep(shared.MaxGradNorm);
                 }
             }
         }
@@ -177,43 +138,7 @@ public sealed class Ppo : IOnPolicyAlgorithm
             device?.EndUpdate();
         }
 
-        if (o.PolicyObjective == PolicyObjective.AdaptiveKlPenalty && epochsRun > 0)
-        {
-            // PPO paper, section 4: "compute d = E_t[KL[pi_old(.|s_t), pi_theta(.|s_t)]]" after the epochs of the update;
-            // the KL seen before each minibatch step lags one step behind (and is 0 for a single full-batch epoch)
-            double rolloutKl = RolloutKlAfterUpdate(learner.Buffer);
-            if (learner.GradientReducer is { } reducer)
-            {
-                // every learner of a data-parallel group must move beta the same way
-                rolloutKl = reducer.Mean(rolloutKl);
-            }
-
-            KlBeta = AdaptiveKlPenalty.NextBeta(KlBeta, rolloutKl, o.KlPenaltyTarget);
-        }
-
-        double valueLoss = steps > 0 ? totals.ValueLoss / steps : double.NaN;
-        if (_parts.ValueFit is { } valueFit)
-        {
-            valueLoss = valueFit.Fit(shared.TrainValueIterations, ValueFit.ScheduledRate(shared.ValueLearningRate, shared.LearningRate, lr), shared.MaxGradNorm, learner);
-        }
-
-        if (steps > 0)
-        {
-            metrics.Set(MetricNames.PolicyLoss, totals.PolicyLoss / steps);
-            metrics.Set(MetricNames.Entropy, totals.Entropy / steps);
-            metrics.Set(MetricNames.ApproxKl, totals.ApproxKl / steps);
-            metrics.Set(MetricNames.ClipFraction, totals.ClipFraction / steps);
-        }
-
-        metrics.Set(MetricNames.ValueLoss, valueLoss);
-        metrics.Set(MetricNames.LearningRate, lr);
-        metrics.Set("clip_range", _clip);
-        metrics.Set("epochs", (long)epochsRun);
-        if (o.PolicyObjective == PolicyObjective.AdaptiveKlPenalty)
-        {
-            metrics.Set("kl_beta", KlBeta);
-        }
-
+        EndUpdatePass(metrics);
         return true;
     }
 
@@ -351,22 +276,4 @@ public sealed class Ppo : IOnPolicyAlgorithm
 
     /// <summary>Rows per forward pass of <see cref="RolloutKlAfterUpdate"/> (cache-sized, as the update's chunks).</summary>
     private const int KlChunkRows = 512;
-
-    /// <summary>Gathers the minibatch starting at <paramref name="start"/> of the shuffled order (or the whole rollout in order) and normalises its advantages.</summary>
-    private void LoadMinibatch(RolloutBuffer buffer, bool identity, int start)
-    {
-        if (identity)
-        {
-            for (int i = 0; i < _indices.Length; i++)
-            {
-                _indices[i] = i;
-            }
-        }
-
-        _minibatch.Load(buffer, _indices.AsSpan(start, Options.MinibatchSize));
-        if (Options.OnPolicy.NormalizeAdvantage)
-        {
-            _minibatch.NormalizeAdvantages();
-        }
-    }
 }
