@@ -108,11 +108,21 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         _kernels.AccumulateClippedSurrogateBackward(1.0, View(_logProb!, rows), View(_oldLogProbs!, rows), View(_advantages!, rows), rows, clipRange, gradLogProb);
         Backward(rows, entCoef, vfCoef, withValue);
 
-        var logProb = _hostLogProb.AsSpan(0, rows);
+        return PpoClipStats(_hostLogProb.AsSpan(0, rows), _hostEntropy.AsSpan(0, _head.EntropyRows(rows)), withValue ? _hostValues.AsSpan(0, rows) : default,
+            batch, rows, clipRange, entCoef, vfCoef);
+    }
+
+    /// <summary>
+    /// PPO's diagnostics from a minibatch's downloaded log-probabilities, entropies and values (empty without the value
+    /// term), computed with the CPU's own kernels in the tape's order, as the CPU's chunk loss reports them: the clipped
+    /// surrogate, <c>L = L_CLIP - entCoef * mean(H) [+ vfCoef * MSE(V, R)]</c>, approximate KL and clip fraction.
+    /// </summary>
+    internal static UpdateStats PpoClipStats(ReadOnlySpan<double> logProb, ReadOnlySpan<double> entropy, ReadOnlySpan<double> values, Minibatch batch, int rows, double clipRange, double entCoef, double vfCoef)
+    {
         ReadOnlySpan<double> old = batch.OldLogProbs.Data[..rows];
         double policyLoss = LossKernels.ClippedSurrogate(logProb, old, batch.Advantages.Data[..rows], clipRange);
         var (approxKl, clipFraction) = Ppo.RatioStatistics(logProb, old, clipRange);
-        var stats = Stats(batch, rows, policyLoss, entCoef, vfCoef, withValue);
+        var stats = Losses(entropy, values, batch, rows, policyLoss, entCoef, vfCoef);
         stats.ApproxKl = approxKl;
         stats.ClipFraction = clipFraction;
         return stats;
@@ -131,7 +141,7 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         var product = _hostScratch.AsSpan(0, rows);
         ElementwiseKernels.Multiply(_hostLogProb.AsSpan(0, rows), batch.Advantages.Data[..rows], product);
         double policyLoss = ReductionKernels.Mean(product) * -1.0;
-        return Stats(batch, rows, policyLoss, entCoef, vfCoef, withValue);
+        return Losses(_hostEntropy.AsSpan(0, _head.EntropyRows(rows)), withValue ? _hostValues.AsSpan(0, rows) : default, batch, rows, policyLoss, entCoef, vfCoef);
     }
 
     /// <inheritdoc />
@@ -270,15 +280,16 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         }
     }
 
-    // the losses as the CPU's chunk loss reports them: L = L_policy - entCoef * mean(H) [+ vfCoef * MSE(V, R)]
-    private UpdateStats Stats(Minibatch batch, int rows, double policyLoss, double entCoef, double vfCoef, bool withValue)
+    // the losses as the CPU's chunk loss reports them: L = L_policy - entCoef * mean(H) [+ vfCoef * MSE(V, R)], the value
+    // term when values are given
+    private static UpdateStats Losses(ReadOnlySpan<double> entropy, ReadOnlySpan<double> values, Minibatch batch, int rows, double policyLoss, double entCoef, double vfCoef)
     {
-        double meanEntropy = ReductionKernels.Mean(_hostEntropy.AsSpan(0, _head.EntropyRows(rows)));
+        double meanEntropy = ReductionKernels.Mean(entropy);
         double loss = policyLoss - (meanEntropy * entCoef);
         double valueLoss = 0;
-        if (withValue)
+        if (!values.IsEmpty)
         {
-            valueLoss = LossKernels.Mse(_hostValues.AsSpan(0, rows), batch.Returns.Data[..rows]);
+            valueLoss = LossKernels.Mse(values, batch.Returns.Data[..rows]);
             loss += valueLoss * vfCoef;
         }
 

@@ -54,6 +54,7 @@ public sealed partial class DeviceKernels
         LoadTraining(accelerator);
         LoadEnvs(accelerator);
         LoadRollout(accelerator);
+        LoadPopulation(accelerator);
     }
 
     /// <summary>The device these kernels run on.</summary>

@@ -111,20 +111,7 @@ internal sealed class DeviceMlp : IDisposable
             var dh = _gradPost[l - 1].View.SubView(0, n);
             _kernels.MatMul(dz, _weights[l].View, dh, rows, layer.OutFeatures, layer.InFeatures);
             var dzPrevious = _gradPre[l - 1].View.SubView(0, n);
-            dzPrevious.MemSetToZero();
-            switch (_activation)
-            {
-                case Activation.Tanh:
-                    _kernels.AccumulateTanhBackward(dh, _post[l - 1].View.SubView(0, n), dzPrevious, n);
-                    break;
-                case Activation.Relu:
-                    _kernels.AccumulateReluBackward(dh, _pre[l - 1].View.SubView(0, n), dzPrevious, n);
-                    break;
-                default:
-                    _kernels.Accumulate(dh, dzPrevious, n);
-                    break;
-            }
-
+            ActivateBackward(_kernels, _activation, dh, _pre[l - 1].View.SubView(0, n), _post[l - 1].View.SubView(0, n), dzPrevious, n);
             dz = dzPrevious;
         }
     }
@@ -172,6 +159,27 @@ internal sealed class DeviceMlp : IDisposable
                 break;
             default:
                 kernels.Scale(z, 1.0, h, n);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The hidden layers' rule: <c>dz = dh * activation'(z)</c> into <paramref name="dz"/> (zeroed first) over n elements,
+    /// from the pre-activation <paramref name="z"/> (relu) or the output <paramref name="h"/> (tanh); <see cref="DeviceMlpStack"/> uses it too.
+    /// </summary>
+    public static void ActivateBackward(DeviceKernels kernels, Activation activation, ArrayView<double> dh, ArrayView<double> z, ArrayView<double> h, ArrayView<double> dz, int n)
+    {
+        dz.MemSetToZero();
+        switch (activation)
+        {
+            case Activation.Tanh:
+                kernels.AccumulateTanhBackward(dh, h, dz, n);
+                break;
+            case Activation.Relu:
+                kernels.AccumulateReluBackward(dh, z, dz, n);
+                break;
+            default:
+                kernels.Accumulate(dh, dz, n);
                 break;
         }
     }

@@ -8,9 +8,10 @@ namespace Tensorless.Gpu;
 /// The same MLP shape for K agents at once on a device, for inference: layer l's weights of every member back to back
 /// [K x out x in], its biases [K x out], and one forward pass over [K x rows x in] inputs as one batched GEMM per layer
 /// (each member's product the CPU's bits, <see cref="DeviceKernels.BatchedMatMulTransposeB"/>). The arithmetic is
-/// <see cref="DeviceMlp"/>'s: <c>z = b + x W^T</c>, the activation between layers and none after the last.
+/// <see cref="DeviceMlp"/>'s: <c>z = b + x W^T</c>, the activation between layers and none after the last. For a
+/// population's batched update it also runs every member's backward pass (DeviceMlpStack.Training.cs).
 /// </summary>
-internal sealed class DeviceMlpStack : IDisposable
+internal sealed partial class DeviceMlpStack : IDisposable
 {
     private readonly GpuDevice _device;
     private readonly DeviceKernels _kernels;
@@ -95,7 +96,7 @@ internal sealed class DeviceMlpStack : IDisposable
 
     public void Dispose()
     {
-        foreach (var buffer in _weights.Concat(_biases).Concat(_pre).Concat(_post))
+        foreach (var buffer in _weights.Concat(_biases).Concat(_pre).Concat(_post).Concat(_weightGrads).Concat(_biasGrads).Concat(_gradPre).Concat(_gradPost))
         {
             buffer.Dispose();
         }
@@ -116,5 +117,9 @@ internal sealed class DeviceMlpStack : IDisposable
         _pre = [.. _out.Select(o => _device.Allocate((long)_members * rows * o))];
         _post = [.. _out.Select(o => _device.Allocate((long)_members * rows * o))];
         _capacity = rows;
+        if (_training)
+        {
+            AllocateGradients(rows);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Tensorless.Rl.Algorithms;
 using Tensorless.Rl.Training;
 
 namespace Tensorless.Gpu;
@@ -19,11 +20,11 @@ public static class GpuGradientDevices
     }
 
     /// <summary>A population's batched rollouts; a missing accelerator is reported as a <see cref="NotSupportedException"/> with its reason.</summary>
-    private static IPopulationRolloutDevice CreatePopulation(DeviceKind kind, IReadOnlyList<OnPolicyLearner> learners)
+    private static IPopulationRolloutDevice CreatePopulation(DeviceKind kind, IReadOnlyList<IOnPolicyAlgorithm> members)
     {
         try
         {
-            return DevicePopulationRollout.Create(kind, learners);
+            return DevicePopulation.Create(kind, members);
         }
         catch (DeviceUnavailableException e)
         {
@@ -37,7 +38,7 @@ public static class GpuGradientDevices
         foreach (var kind in new[] { DeviceKind.IlgpuCpu, DeviceKind.Cuda, DeviceKind.OpenCl })
         {
             GradientDevices.Register(kind.ToName(), agent => Create(kind, agent));
-            GradientDevices.RegisterPopulation(kind.ToName(), learners => CreatePopulation(kind, learners));
+            GradientDevices.RegisterPopulation(kind.ToName(), members => CreatePopulation(kind, members));
         }
     }
 }

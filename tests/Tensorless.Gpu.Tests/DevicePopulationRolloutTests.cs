@@ -10,10 +10,11 @@ using Tensorless.Rl.Training;
 namespace Tensorless.Gpu.Tests;
 
 /// <summary>
-/// A population's rollouts batched on ILGPU's CPU accelerator (<see cref="DevicePopulationRollout"/>): every member's
-/// rollout, envs and generator come out with the bits of its own CPU rollout, and a population trained with its
-/// rollouts on the device ends with the bits of the same population trained on the CPU (relu networks, whose device
-/// forward pass is the CPU's bits).
+/// A population's rollouts batched on ILGPU's CPU accelerator (<see cref="DevicePopulation"/>): every member's
+/// rollout, envs and generator come out with the bits of its own CPU rollout (relu networks, whose device forward pass is
+/// the CPU's bits); a population trained on the device ends with the bits of its members trained alone on the device
+/// (PPO, whose updates are batched there too) or on the CPU (A2C, whose updates stay on the CPU threads); and an
+/// interrupted device population resumes to the bits of an uninterrupted one.
 /// </summary>
 public sealed class DevicePopulationRolloutTests : IDisposable
 {
@@ -53,7 +54,7 @@ public sealed class DevicePopulationRolloutTests : IDisposable
     {
         var cpu = Enumerable.Range(0, members).Select(k => Member(env, k, ownLambda)).ToArray();
         var device = Enumerable.Range(0, members).Select(k => Member(env, k, ownLambda)).ToArray();
-        using var batch = GradientDevices.CreatePopulation("ilgpu-cpu", [.. device.Select(d => d.Learner)])!;
+        using var batch = GradientDevices.CreatePopulation("ilgpu-cpu", device)!;
         for (int k = 0; k < members; k++)
         {
             device[k].Learner.RolloutDevice = batch.Member(k);
@@ -88,7 +89,7 @@ public sealed class DevicePopulationRolloutTests : IDisposable
     {
         using var a = Member("CartPole-v1", 0, false);
         using var b = Member("CartPole-v1", 1, false);
-        using var batch = GradientDevices.CreatePopulation("ilgpu-cpu", [a.Learner, b.Learner])!;
+        using var batch = GradientDevices.CreatePopulation("ilgpu-cpu", [a, b])!;
         a.Learner.RolloutDevice = batch.Member(0);
         batch.CollectAll();
         a.Learner.CollectRollout();
@@ -104,20 +105,26 @@ public sealed class DevicePopulationRolloutTests : IDisposable
     {
         using var a = Member("CartPole-v1", 0, false);
         using var b = new Ppo(Gym.MakeVector("CartPole-v1", 6, seed: 1), new PpoOptions { OnPolicy = new OnPolicyOptions { NumEnvs = 6, NumSteps = 16 }, MinibatchSize = 32 });
-        var e = Assert.Throws<NotSupportedException>(() => GradientDevices.CreatePopulation("ilgpu-cpu", [a.Learner, b.Learner]));
+        var e = Assert.Throws<NotSupportedException>(() => GradientDevices.CreatePopulation("ilgpu-cpu", [a, b]));
         Assert.Contains("member 1 differs from member 0", e.Message, StringComparison.Ordinal);
         using var c = Member("Pendulum-v1", 1, false);
-        Assert.Throws<NotSupportedException>(() => GradientDevices.CreatePopulation("ilgpu-cpu", [a.Learner, c.Learner]));
+        Assert.Throws<NotSupportedException>(() => GradientDevices.CreatePopulation("ilgpu-cpu", [a, c]));
     }
 
+    /// <summary>
+    /// A population on the device: PPO members (the batched update serves them) end with the bits of each member trained
+    /// alone on the device; A2C members (their updates stay on the CPU threads) with the bits of the CPU population.
+    /// </summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void APopulationWithItsRolloutsOnTheDevice_EndsWithTheCpuPopulationsBits(bool targets)
+    [InlineData("ppo", false)]
+    [InlineData("ppo", true)]
+    [InlineData("a2c", true)]
+    public void APopulationOnTheDevice_EndsWithItsReferenceBits(string algorithm, bool targets)
     {
+        bool ppo = algorithm == "ppo";
         RunRequest Make(int k, string dir) => new()
         {
-            Algorithm = "ppo",
+            Algorithm = algorithm,
             EnvId = "CartPole-v1",
             Seed = (ulong)k + 1,
             TotalSteps = targets ? 20_000 : 4L * 32 * 3,
@@ -125,7 +132,7 @@ public sealed class DevicePopulationRolloutTests : IDisposable
             NoTarget = !targets,
             EvalEpisodes = 0,
             OutputDirectory = dir,
-            Overrides = ["num_envs=4", "n_steps=32", "batch_size=32", "n_epochs=2", "policy.hidden_sizes=[16]", "policy.activation=relu", $"learning_rate={1e-3 * (1 + k)}"],
+            Overrides = [.. (ppo ? new[] { "num_envs=4", "n_steps=32", "batch_size=32", "n_epochs=2" } : ["num_envs=4", "n_steps=8"]), "policy.hidden_sizes=[16]", "policy.activation=relu", $"learning_rate={1e-3 * (1 + k)}"],
         };
         PopulationRequest Population(string name, string? device) => new()
         {
@@ -135,18 +142,35 @@ public sealed class DevicePopulationRolloutTests : IDisposable
             Device = device,
         };
 
-        using var onCpu = PopulationRun.Prepare(Population("cpu", null));
-        var expected = onCpu.Train();
+        var expected = new (long Steps, long? Solved, double[] Bits)[3];
+        if (ppo)
+        {
+            for (int k = 0; k < 3; k++)
+            {
+                using var alone = TrainingRun.Prepare(Make(k, Path.Combine(_dir, "alone", $"m{k}")) with { Device = "ilgpu-cpu" });
+                var r = alone.Train();
+                expected[k] = (r.Progress.EnvSteps, r.Progress.SolvedAtEnvSteps, Flatten(alone.Agent));
+            }
+        }
+        else
+        {
+            using var onCpu = PopulationRun.Prepare(Population("cpu", null));
+            var r = onCpu.Train();
+            for (int k = 0; k < 3; k++)
+            {
+                expected[k] = (r.Members[k].EnvSteps, r.Members[k].SolvedAtEnvSteps, Flatten(onCpu.Members[k]!.Agent));
+            }
+        }
+
         using var onDevice = PopulationRun.Prepare(Population("device", "ilgpu-cpu"));
         Assert.StartsWith("ilgpu-cpu", onDevice.DeviceName, StringComparison.Ordinal);
+        Assert.Equal(ppo, onDevice.UpdatesOnDevice);
         var actual = onDevice.Train();
         for (int k = 0; k < 3; k++)
         {
-            Assert.Equal(expected.Members[k].EnvSteps, actual.Members[k].EnvSteps);
-            Assert.Equal(expected.Members[k].SolvedAtEnvSteps, actual.Members[k].SolvedAtEnvSteps);
-            var a = onCpu.Members[k]!.Agent.Policy.Parameters.SelectMany(p => p.Data.ToArray()).ToArray();
-            var b = onDevice.Members[k]!.Agent.Policy.Parameters.SelectMany(p => p.Data.ToArray()).ToArray();
-            Assert.Equal(a, b);
+            Assert.Equal(expected[k].Steps, actual.Members[k].EnvSteps);
+            Assert.Equal(expected[k].Solved, actual.Members[k].SolvedAtEnvSteps);
+            Assert.Equal(expected[k].Bits, Flatten(onDevice.Members[k]!.Agent));
         }
 
         if (targets)
@@ -154,6 +178,8 @@ public sealed class DevicePopulationRolloutTests : IDisposable
             Assert.True(actual.Members.Select(m => m.EnvSteps).Distinct().Count() > 1, "every member stopped at the same update; the batch never ran past a stopped member");
         }
     }
+
+    private static double[] Flatten(IOnPolicyAlgorithm agent) => [.. agent.Policy.Parameters.SelectMany(p => p.Data.ToArray())];
 
     /// <summary>Member k of the resume tests: relu, 4 envs x 32 steps; member 0 finishes before the interruption.</summary>
     private static RunRequest ResumeMember(int k, string root) => new()
@@ -170,10 +196,10 @@ public sealed class DevicePopulationRolloutTests : IDisposable
     };
 
     [Fact]
-    public void APopulationInterruptedOnTheDevice_Resumes_ToTheBitsOfAnUninterruptedCpuPopulation()
+    public void APopulationInterruptedOnTheDevice_Resumes_ToTheBitsOfAnUninterruptedOne()
     {
         string straight = Path.Combine(_dir, "straight"), pop = Path.Combine(_dir, "pop");
-        using (var p = PopulationRun.Prepare(new PopulationRequest { Members = [.. Enumerable.Range(0, 3).Select(k => ResumeMember(k, straight))], Directory = straight, Threads = 2 }))
+        using (var p = PopulationRun.Prepare(new PopulationRequest { Members = [.. Enumerable.Range(0, 3).Select(k => ResumeMember(k, straight))], Directory = straight, Threads = 2, Device = "ilgpu-cpu" }))
         {
             p.Train();
         }
@@ -186,7 +212,7 @@ public sealed class DevicePopulationRolloutTests : IDisposable
             Assert.True(interrupted.Interrupted);
         }
 
-        // resumed with its rollouts on the device again; the reference never left the CPU and never stopped
+        // resumed on the device again (rollouts and updates); the reference ran on the device without a stop
         using var resumed = PopulationRun.Resume(pop, threads: 1, device: "ilgpu-cpu");
         Assert.Null(resumed.Members[0]); // finished before the interruption; the batch holds the other two
         Assert.NotNull(resumed.DeviceName);

@@ -56,7 +56,7 @@ internal static partial class DeviceBench
     }
 
     // a population's rollouts: K PPO learners (64x64 tanh, 4 CartPole-v1 envs each, T steps), K CPU rollouts on one
-    // thread against one batched device rollout (DevicePopulationRollout) and each member taking its part
+    // thread against one batched device rollout (DevicePopulation) and each member taking its part
     private static void PopulationRollout(IReadOnlyList<DeviceKind> kinds, IReadOnlyList<int> agents, int repeats, int steps, TextWriter stdout)
     {
         const int envs = 4;
@@ -80,7 +80,7 @@ internal static partial class DeviceBench
                 IPopulationRolloutDevice? batch = null;
                 try
                 {
-                    batch = GradientDevices.CreatePopulation(kind.ToName(), [.. members.Select(m => m.Learner)]);
+                    batch = GradientDevices.CreatePopulation(kind.ToName(), members);
                     for (int k = 0; k < count && batch is not null; k++)
                     {
                         members[k].Learner.RolloutDevice = batch.Member(k);

@@ -51,7 +51,9 @@ internal static class PopulationJob
     {
         if (population.DeviceName is { } device)
         {
-            stdout.WriteLine($"Device {device}, for the members' rollouts (batched); their updates run on the CPU threads.");
+            stdout.WriteLine(population.UpdatesOnDevice
+                ? $"Device {device}, for the members' rollouts and updates (batched)."
+                : $"Device {device}, for the members' rollouts (batched); their updates run on the CPU threads: {population.UpdateUnavailableReason}.");
         }
 
         stdout.WriteLine($"Population directory: {population.Directory}");

@@ -34,7 +34,11 @@ internal static class TrainingKernels
         result[index] = -sum / n;
     }
 
-    public static void ClippedSurrogateBackward(Index1D i, double scale, ArrayView<double> logProb, ArrayView<double> oldLogProb, ArrayView<double> advantages, double eps, ArrayView<double> acc)
+    public static void ClippedSurrogateBackward(Index1D i, double scale, ArrayView<double> logProb, ArrayView<double> oldLogProb, ArrayView<double> advantages, double eps, ArrayView<double> acc) =>
+        ClippedSurrogateBackwardAt(i, scale, logProb, oldLogProb, advantages, eps, acc);
+
+    // the surrogate's rule at element i (LossKernels.AccumulateClippedSurrogateBackward): a kernel's body, and the batched one's
+    public static void ClippedSurrogateBackwardAt(int i, double scale, ArrayView<double> logProb, ArrayView<double> oldLogProb, ArrayView<double> advantages, double eps, ArrayView<double> acc)
     {
         double ratio = Math.Exp(logProb[i] - oldLogProb[i]);
         double unclipped = ratio * advantages[i];
@@ -74,16 +78,21 @@ internal static class TrainingKernels
     }
 
     // sqrt(sum of squares in index order), squared: OptimizerKernels.SquaredNorm's norm-then-square form
-    public static void SquaredNorm(Index1D index, ArrayView<double> x, int n, ArrayView<double> result)
+    public static void SquaredNorm(Index1D index, ArrayView<double> x, int n, ArrayView<double> result) =>
+        result[index] = SquaredNormOf(x, 0, n);
+
+    // the norm of x[offset .. offset + n), squared: a kernel's body, and the batched one's
+    public static double SquaredNormOf(ArrayView<double> x, long offset, int n)
     {
         double sum = 0.0;
         for (int i = 0; i < n; i++)
         {
-            sum += x[i] * x[i];
+            double v = x[offset + i];
+            sum += v * v;
         }
 
         double norm = Math.Sqrt(sum);
-        result[index] = norm * norm;
+        return norm * norm;
     }
 
     // GradientClipping.GlobalNorm: the norm of the per-parameter norms, from their squares, summed in parameter order
@@ -99,9 +108,12 @@ internal static class TrainingKernels
     }
 
     // GradientClipping.ClipByGlobalNorm's scaling: coef = maxNorm / (total + 1e-6), applied only when below 1
-    public static void ScaleToNorm(Index1D i, ArrayView<double> grad, ArrayView<double> total, double maxNorm)
+    public static void ScaleToNorm(Index1D i, ArrayView<double> grad, ArrayView<double> total, double maxNorm) =>
+        ScaleToNormAt(i, grad, total[0], maxNorm);
+
+    public static void ScaleToNormAt(int i, ArrayView<double> grad, double total, double maxNorm)
     {
-        double coef = maxNorm / (total[0] + 1e-6);
+        double coef = maxNorm / (total + 1e-6);
         if (coef < 1.0)
         {
             grad[i] = grad[i] * coef;
@@ -109,7 +121,11 @@ internal static class TrainingKernels
     }
 
     // OptimizerKernels.AdamElement
-    public static void Adam(Index1D i, ArrayView<double> param, ArrayView<double> grad, ArrayView<double> expAvg, ArrayView<double> expAvgSq, AdamScalars s)
+    public static void Adam(Index1D i, ArrayView<double> param, ArrayView<double> grad, ArrayView<double> expAvg, ArrayView<double> expAvgSq, AdamScalars s) =>
+        AdamAt(i, param, grad, expAvg, expAvgSq, s, s.NegStepSize, s.Bc2Sqrt);
+
+    // Adam at element i with the step's own step size and bias correction: a kernel's body, and the batched one's
+    public static void AdamAt(int i, ArrayView<double> param, ArrayView<double> grad, ArrayView<double> expAvg, ArrayView<double> expAvgSq, AdamScalars s, double negStepSize, double bc2Sqrt)
     {
         double p = param[i];
         double g = grad[i];
@@ -121,8 +137,8 @@ internal static class TrainingKernels
         double m = expAvg[i];
         double mi = s.LowWeight != 0 ? m + (s.W * (g - m)) : g - ((g - m) * s.OneMinusW);
         double vi = (expAvgSq[i] * s.Beta2) + (g * g * s.OneMinusB2);
-        double denom = (Math.Sqrt(vi) / s.Bc2Sqrt) + s.Eps;
-        param[i] = p + (s.NegStepSize * (mi / denom));
+        double denom = (Math.Sqrt(vi) / bc2Sqrt) + s.Eps;
+        param[i] = p + (negStepSize * (mi / denom));
         expAvg[i] = mi;
         expAvgSq[i] = vi;
     }

@@ -17,7 +17,7 @@ namespace Tensorless.Rl.Populations;
 /// run directory; <c>population.json</c> in the population directory lists them, and <see cref="Resume"/> continues the
 /// whole population exactly (members resume from their own checkpoints; finished members are left alone). With a device
 /// (<see cref="PopulationRequest.Device"/>) the members' rollouts run there in one batch per tick and each member's step
-/// takes its own part (PopulationRun.Device.cs); the updates stay on the threads.
+/// takes its own part, and where the device can, their updates run there in lockstep too (PopulationRun.Device.cs).
 /// </summary>
 public sealed partial class PopulationRun : IDisposable
 {
@@ -30,10 +30,12 @@ public sealed partial class PopulationRun : IDisposable
     private int _next;
     private bool _finishing;
     private readonly IPopulationRolloutDevice? _rollouts;
+    private readonly IPopulationUpdateDevice? _updates;
 
     private PopulationRun(string directory, IReadOnlyList<RunRequest> requests, TrainingRun?[] runs, int threads, RunLock runLock, IPopulationRolloutDevice? rollouts)
     {
         _rollouts = rollouts;
+        _updates = rollouts is IPopulationUpdateDevice { UpdateUnavailableReason: null } updates ? updates : null;
         Directory = directory;
         _requests = requests;
         _runs = runs;
@@ -243,7 +245,15 @@ public sealed partial class PopulationRun : IDisposable
             while (_activeCount > 0)
             {
                 _rollouts?.CollectAll(); // every member's rollout in one batch; each member's step takes its own
-                RunTick(group);
+                if (_updates is not null)
+                {
+                    RunBatchedTick(group);
+                }
+                else
+                {
+                    RunTick(group);
+                }
+
                 int kept = 0;
                 for (int a = 0; a < _activeCount; a++)
                 {
@@ -312,7 +322,7 @@ public sealed partial class PopulationRun : IDisposable
                 }
                 else
                 {
-                    _going[i] = run.TrainStep();
+                    StepMember(i, run);
                 }
             }
             catch (Exception e)

@@ -281,9 +281,36 @@ public sealed partial class TrainingRun : IDisposable
     /// that diverges (a NaN loss or parameter) returns false, and <see cref="FinishTraining"/> reports it.
     /// </summary>
     /// <exception cref="InvalidOperationException"><see cref="BeginTraining"/> was not called.</exception>
-    public bool TrainStep()
+    public bool TrainStep() => Guarded(static learner => learner.LearnStep(), "TrainStep");
+
+    /// <summary>
+    /// <see cref="TrainStep"/>'s first half for a population whose device runs the members' updates together: the
+    /// budget check and the rollout (<see cref="OnPolicyLearner.BeginStep"/>). True when an update is due; the caller
+    /// runs it, then calls <see cref="FinishBatchedStep"/>.
+    /// </summary>
+    internal bool BeginBatchedStep() => Guarded(static learner => learner.BeginStep(), "TrainStep");
+
+    /// <summary>
+    /// <see cref="TrainStep"/>'s second half after a batched update: <paramref name="updateError"/> (the exception that
+    /// ended this member's update, or null) is handled as if the update had thrown it here (a divergence ends the run
+    /// as <see cref="TrainStep"/> ends it).
+    /// </summary>
+    internal bool FinishBatchedStep(Exception? updateError, double updateSeconds) =>
+        Guarded(learner =>
+        {
+            if (updateError is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(updateError).Throw();
+            }
+
+            return learner.FinishStep(go: true, updateSeconds);
+        }, "FinishBatchedStep");
+
+    // runs a step of the learner with TrainStep's handling: a divergence ends the run for FinishTraining to report; any
+    // other error ends it without a save and is rethrown
+    private bool Guarded(Func<OnPolicyLearner, bool> step, string name)
     {
-        var state = _training ?? throw new InvalidOperationException("Call BeginTraining before TrainStep.");
+        var state = _training ?? throw new InvalidOperationException($"Call BeginTraining before {name}.");
         if (state.Done)
         {
             return false;
@@ -291,7 +318,7 @@ public sealed partial class TrainingRun : IDisposable
 
         try
         {
-            bool go = Agent.Learner.LearnStep();
+            bool go = step(Agent.Learner);
             state.Done = !go;
             return go;
         }

@@ -14,7 +14,7 @@ public static class GradientDevices
     public const string Cpu = "cpu";
 
     private static readonly Dictionary<string, Func<IOnPolicyAlgorithm, IGradientDevice>> s_factories = new(StringComparer.OrdinalIgnoreCase);
-    private static readonly Dictionary<string, Func<IReadOnlyList<OnPolicyLearner>, IPopulationRolloutDevice>> s_populations = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, Func<IReadOnlyList<IOnPolicyAlgorithm>, IPopulationRolloutDevice>> s_populations = new(StringComparer.OrdinalIgnoreCase);
     private static readonly Lock s_lock = new();
 
     /// <summary>Every device name a run accepts now: <c>cpu</c> and the registered ones.</summary>
@@ -34,19 +34,19 @@ public static class GradientDevices
     /// <param name="factory">Builds the device for an agent; throws <see cref="NotSupportedException"/> for an agent it cannot serve.</param>
     public static void Register(string name, Func<IOnPolicyAlgorithm, IGradientDevice> factory) => Add(s_factories, name, factory);
 
-    /// <summary>Registers (or replaces) the factory of device <paramref name="name"/>'s batched population rollouts.</summary>
+    /// <summary>Registers (or replaces) the factory of device <paramref name="name"/>'s batched population rollouts (and updates, where it also implements <see cref="IPopulationUpdateDevice"/>).</summary>
     /// <param name="name">The name <c>--device</c> takes.</param>
-    /// <param name="factory">Builds the batched rollout for the members' learners; throws <see cref="NotSupportedException"/> for members it cannot serve.</param>
-    public static void RegisterPopulation(string name, Func<IReadOnlyList<OnPolicyLearner>, IPopulationRolloutDevice> factory) =>
+    /// <param name="factory">Builds the batched rollout for the members; throws <see cref="NotSupportedException"/> for members it cannot serve.</param>
+    public static void RegisterPopulation(string name, Func<IReadOnlyList<IOnPolicyAlgorithm>, IPopulationRolloutDevice> factory) =>
         Add(s_populations, name, factory);
 
-    /// <summary>The batched rollouts of device <paramref name="name"/> for a population's <paramref name="learners"/>; null for <c>cpu</c>.</summary>
+    /// <summary>The batched rollouts (and, where the device serves them, updates) of device <paramref name="name"/> for a population's <paramref name="members"/>; null for <c>cpu</c>.</summary>
     /// <exception cref="ArgumentException">No device of that name is registered for populations.</exception>
     /// <exception cref="NotSupportedException">The device cannot serve these members; the message says why.</exception>
-    public static IPopulationRolloutDevice? CreatePopulation(string name, IReadOnlyList<OnPolicyLearner> learners)
+    public static IPopulationRolloutDevice? CreatePopulation(string name, IReadOnlyList<IOnPolicyAlgorithm> members)
     {
-        ArgumentNullException.ThrowIfNull(learners);
-        return Find(s_populations, name, "population device") is { } factory ? factory(learners) : null;
+        ArgumentNullException.ThrowIfNull(members);
+        return Find(s_populations, name, "population device") is { } factory ? factory(members) : null;
     }
 
     /// <summary>Builds device <paramref name="name"/> for <paramref name="agent"/>; null for <c>cpu</c>.</summary>

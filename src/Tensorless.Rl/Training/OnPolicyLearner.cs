@@ -164,35 +164,67 @@ public sealed class OnPolicyLearner
     /// <exception cref="TrainingDivergedException">A loss or a parameter became NaN or infinite.</exception>
     public bool LearnStep()
     {
-        var callbacks = _callbacks ?? throw new InvalidOperationException("Call BeginLearning before LearnStep.");
-        long totalSteps = Progress.TotalSteps;
+        if (!BeginStep())
+        {
+            return false;
+        }
+
+        long t0 = Stopwatch.GetTimestamp();
+        bool go = _update(StepProgressRemaining, _metrics);
+        return FinishStep(go, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+    }
+
+    /// <summary>The schedules' progress of the step <see cref="BeginStep"/> began (1 at the start of training, 0 at the end).</summary>
+    internal double StepProgressRemaining { get; private set; }
+
+    /// <summary>The record the update of the step under way fills (cleared by <see cref="BeginStep"/>).</summary>
+    internal MetricsRecord StepMetrics => _metrics;
+
+    /// <summary>
+    /// <see cref="LearnStep"/>'s first half: false when the budget has no room for a rollout or something asked to stop;
+    /// otherwise collects the rollout, clears <see cref="StepMetrics"/> and counts the update, which the caller then runs
+    /// (a population's device runs many members' updates at once) before <see cref="FinishStep"/>.
+    /// </summary>
+    internal bool BeginStep()
+    {
+        _ = _callbacks ?? throw new InvalidOperationException("Call BeginLearning before LearnStep.");
         long perRollout = (long)Options.NumSteps * Env.NumEnvs;
-        if (!_going || Progress.EnvSteps + perRollout > Math.Max(totalSteps, perRollout))
+        if (!_going || Progress.EnvSteps + perRollout > Math.Max(Progress.TotalSteps, perRollout))
         {
             _going = false;
             return false;
         }
 
-        double progressRemaining = 1.0 - (double)Progress.EnvSteps / totalSteps;
+        StepProgressRemaining = 1.0 - (double)Progress.EnvSteps / Progress.TotalSteps;
         CollectRollout();
-        var metrics = _metrics;
-        metrics.Clear();
-        long t0 = Stopwatch.GetTimestamp();
+        _metrics.Clear();
         Progress.Updates++;
-        bool go = _update(progressRemaining, metrics);
-        Progress.UpdateSeconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="LearnStep"/>'s second half, after the update of the step <see cref="BeginStep"/> began: the progress,
+    /// the finiteness check and the callbacks. Returns whether training goes on.
+    /// </summary>
+    /// <param name="go">What the update returned (false: the algorithm asks to stop).</param>
+    /// <param name="updateSeconds">Wall seconds the update took (its share, when it ran batched with others).</param>
+    internal bool FinishStep(bool go, double updateSeconds)
+    {
+        var callbacks = _callbacks ?? throw new InvalidOperationException("Call BeginLearning before LearnStep.");
+        long perRollout = (long)Options.NumSteps * Env.NumEnvs;
+        Progress.UpdateSeconds += updateSeconds;
         Progress.EnvSteps = Collector.EnvSteps;
         Progress.RolloutSeconds = Collector.Seconds;
         Progress.WallSeconds = _wallSecondsBefore + _clock.Elapsed.TotalSeconds;
         _going = false; // stays false if a check below throws
         CheckFinite();
-        FillStandard(metrics);
+        FillStandard(_metrics);
         foreach (var c in callbacks)
         {
-            go &= c.OnUpdate(Progress, metrics);
+            go &= c.OnUpdate(Progress, _metrics);
         }
 
-        _going = go && Progress.EnvSteps + perRollout <= Math.Max(totalSteps, perRollout);
+        _going = go && Progress.EnvSteps + perRollout <= Math.Max(Progress.TotalSteps, perRollout);
         return _going;
     }
 

@@ -1,0 +1,160 @@
+using Tensorless.Autodiff.Nn;
+using Tensorless.Envs;
+using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Metrics;
+using Tensorless.Rl.Options;
+using Tensorless.Rl.Training;
+
+namespace Tensorless.Gpu.Tests;
+
+/// <summary>
+/// A population's PPO updates batched on ILGPU's CPU accelerator (<see cref="DevicePopulationUpdate"/>): every member
+/// ends each update with the bits of the same member updated alone on the device (<see cref="DeviceActorCriticGradient"/>,
+/// its Adam on the device): parameters, Adam's moments and step count, its generator and its metrics, whatever the
+/// other members do (their own learning rates and clip ranges, target-KL stops at different minibatches, a member that
+/// diverges).
+/// </summary>
+public sealed class DevicePopulationUpdateTests
+{
+    public DevicePopulationUpdateTests() => GpuGradientDevices.Register();
+
+    /// <summary>Member k: seed 11 + k, 4 envs x 16 steps, minibatches of 16 over 3 epochs, its own learning rate, linear schedules.</summary>
+    private static Ppo Member(int k, Activation activation, double? targetKl, bool valueFit = false, int minibatch = 16) =>
+        new(Gym.MakeVector("CartPole-v1", 4, seed: 11 + (ulong)k, maxEpisodeSteps: 40), new PpoOptions
+        {
+            OnPolicy = new OnPolicyOptions
+            {
+                NumEnvs = 4, NumSteps = 16, Seed = 11 + (ulong)k, LearningRate = 3e-3 * (k + 1), MaxGradNorm = 0.5, EntCoef = 0.01,
+                LearningRateSchedule = Schedule.Linear,
+                TrainValueIterations = valueFit ? 2 : 0, ValueLearningRate = valueFit ? 1e-2 : null,
+                Policy = new PolicyOptions { HiddenSizes = [8, 8], Activation = activation },
+            },
+            MinibatchSize = minibatch,
+            NumEpochs = 3,
+            ClipRangeSchedule = Schedule.Linear,
+            TargetKl = targetKl,
+        });
+
+    private static double[] Bits(Ppo agent) =>
+        [.. agent.Policy.Parameters.SelectMany(p => p.Data.ToArray()), .. agent.UpdateOptimizer.ExportState().OrderBy(e => e.Key, StringComparer.Ordinal).SelectMany(e => e.Value)];
+
+    [Theory]
+    [InlineData(Activation.Tanh, null, false)]
+    [InlineData(Activation.Relu, 0.0001, false)]
+    [InlineData(Activation.Tanh, 0.0001, true)]
+    public void BatchedUpdates_AreEachMembersSoloDeviceBits(Activation activation, double? targetKl, bool valueFit)
+    {
+        const int members = 3;
+        var solo = Enumerable.Range(0, members).Select(k => Member(k, activation, targetKl, valueFit)).ToArray();
+        var batch = Enumerable.Range(0, members).Select(k => Member(k, activation, targetKl, valueFit)).ToArray();
+        foreach (var s in solo)
+        {
+            s.Learner.Device = GradientDevices.Create("ilgpu-cpu", s);
+        }
+
+        using var population = (DevicePopulation)GradientDevices.CreatePopulation("ilgpu-cpu", batch)!;
+        Assert.Null(population.UpdateUnavailableReason);
+        for (int k = 0; k < members; k++)
+        {
+            batch[k].Learner.RolloutDevice = population.Member(k);
+        }
+
+        try
+        {
+            var epochs = new List<long>();
+            for (int update = 0; update < 3; update++)
+            {
+                // every member at its own progress, so each has its own learning rate and clip range
+                double[] progress = [.. Enumerable.Range(0, members).Select(k => 1.0 - (0.1 * k) - (0.05 * update))];
+                var expected = new MetricsRecord[members];
+                for (int k = 0; k < members; k++)
+                {
+                    solo[k].Learner.CollectRollout();
+                    expected[k] = MetricsRecord.CreateStandard();
+                    solo[k].Update(progress[k], expected[k]);
+                }
+
+                population.CollectAll();
+                var actual = new MetricsRecord[members];
+                for (int k = 0; k < members; k++)
+                {
+                    batch[k].Learner.CollectRollout();
+                    actual[k] = MetricsRecord.CreateStandard();
+                }
+
+                var errors = new Exception?[members];
+                population.UpdateAll([0, 1, 2], progress, actual, errors);
+                for (int k = 0; k < members; k++)
+                {
+                    Assert.Null(errors[k]);
+                    Assert.Equal(Bits(solo[k]), Bits(batch[k]));
+                    Assert.Equal(solo[k].Learner.Rng.GetState(), batch[k].Learner.Rng.GetState()); // the minibatch shuffles drew alike
+                    foreach (string name in new[] { MetricNames.PolicyLoss, MetricNames.ValueLoss, MetricNames.Entropy, MetricNames.ApproxKl, MetricNames.LearningRate, "clip_range", "epochs" })
+                    {
+                        Assert.Equal(expected[k][name].AsDouble(), actual[k][name].AsDouble());
+                    }
+
+                    epochs.Add((long)actual[k]["epochs"].AsDouble());
+                }
+            }
+
+            if (targetKl is not null)
+            {
+                Assert.True(epochs.Distinct().Count() > 1, $"every member ran as many epochs ({string.Join(", ", epochs)}): the target KL never stopped one member before another");
+            }
+        }
+        finally
+        {
+            foreach (var s in solo)
+            {
+                s.Learner.Device?.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void AMemberThatDiverges_EndsAlone_AndTheOthersKeepTheirSoloBits()
+    {
+        var solo = Member(1, Activation.Relu, null);
+        var batch = Enumerable.Range(0, 2).Select(k => Member(k, Activation.Relu, null)).ToArray();
+        solo.Learner.Device = GradientDevices.Create("ilgpu-cpu", solo);
+        using var population = (DevicePopulation)GradientDevices.CreatePopulation("ilgpu-cpu", batch)!;
+        try
+        {
+            solo.Learner.CollectRollout();
+            solo.Update(1.0, MetricsRecord.CreateStandard());
+            foreach (var b in batch)
+            {
+                b.Learner.CollectRollout();
+            }
+
+            batch[0].Learner.Buffer.Advantages.Fill(double.NaN); // member 0's loss is NaN
+            var errors = new Exception?[2];
+            population.UpdateAll([0, 1], [1.0, 1.0], [MetricsRecord.CreateStandard(), MetricsRecord.CreateStandard()], errors);
+            Assert.IsType<TrainingDivergedException>(errors[0]);
+            Assert.Null(errors[1]);
+            Assert.Equal(Bits(solo), Bits(batch[1]));
+        }
+        finally
+        {
+            solo.Learner.Device?.Dispose();
+        }
+    }
+
+    [Fact]
+    public void MembersTheBatchCannotServe_SayWhy_AndKeepTheirRolloutsOnTheDevice()
+    {
+        var a = Member(0, Activation.Tanh, null);
+        var b = Member(1, Activation.Tanh, null, minibatch: 32);
+        using (var population = (DevicePopulation)GradientDevices.CreatePopulation("ilgpu-cpu", [a, b])!)
+        {
+            Assert.Contains("minibatch_size", population.UpdateUnavailableReason, StringComparison.Ordinal);
+            var e = Assert.Throws<InvalidOperationException>(() => population.UpdateAll([0], [1.0], [MetricsRecord.CreateStandard()], new Exception?[1]));
+            Assert.Contains("minibatch_size", e.Message, StringComparison.Ordinal);
+        }
+
+        var a2c = new A2c(Gym.MakeVector("CartPole-v1", 4, seed: 1), new A2cOptions { OnPolicy = new OnPolicyOptions { NumEnvs = 4, NumSteps = 16, Seed = 1 } });
+        using var mixed = (DevicePopulation)GradientDevices.CreatePopulation("ilgpu-cpu", [a2c])!;
+        Assert.Contains("a2c updates on the CPU threads", mixed.UpdateUnavailableReason, StringComparison.Ordinal);
+    }
+}
