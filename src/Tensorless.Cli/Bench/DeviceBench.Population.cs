@@ -3,12 +3,13 @@ using Tensorless.Autodiff;
 using Tensorless.Envs;
 using Tensorless.Gpu;
 using Tensorless.Rl.Algorithms;
+using Tensorless.Rl.Metrics;
 using Tensorless.Rl.Options;
 using Tensorless.Rl.Training;
 
 namespace Tensorless.Cli.Bench;
 
-// bench device --agents: a population's forward GEMM and its rollouts, K agents on the CPU against one batch on a device
+// bench device --agents: a population's forward GEMM and its training tick (rollouts and updates), K agents on the CPU against one batch on a device
 internal static partial class DeviceBench
 {
     // a population's forward GEMM at PureJaxRL's CartPole minibatch (128 rows) and a 64-wide layer: K calls of the CPU
@@ -55,26 +56,30 @@ internal static partial class DeviceBench
         }
     }
 
-    // a population's rollouts: K PPO learners (64x64 tanh, 4 CartPole-v1 envs each, T steps), K CPU rollouts on one
-    // thread against one batched device rollout (DevicePopulation) and each member taking its part
-    private static void PopulationRollout(IReadOnlyList<DeviceKind> kinds, IReadOnlyList<int> agents, int repeats, int steps, TextWriter stdout)
+    // a population's training tick at PureJaxRL's CartPole settings (4 envs x T steps per agent, 4 minibatches, 4 epochs,
+    // 64x64 tanh, Adam): K PPO learners' rollouts and updates, on the CPU K of each on one thread, on a device one batched
+    // rollout (DevicePopulation, each member taking its part) and one batched update of all of them
+    private static void PopulationTick(IReadOnlyList<DeviceKind> kinds, IReadOnlyList<int> agents, int repeats, int steps, TextWriter stdout)
     {
         const int envs = 4;
         var c = CultureInfo.InvariantCulture;
-        stdout.WriteLine($"population rollout: K PPO agents x {envs} CartPole envs x {steps} steps (64x64 tanh); the CPU collects K rollouts on one thread, a device one batch for all.");
-        stdout.WriteLine("  device          agents     total ms  env steps/s");
+        stdout.WriteLine($"population tick: K PPO agents x {envs} CartPole envs x {steps} steps (64x64 tanh), then one update each (4 epochs x 4 minibatches of {steps} rows, Adam); the CPU runs K rollouts and K updates on one thread, a device one batch of each.");
+        stdout.WriteLine("  device          agents  rollout ms  update ms  env steps/s (tick)");
         foreach (var kind in kinds)
         {
             foreach (int count in agents)
             {
                 var members = new Ppo[count];
+                var metrics = new MetricsRecord[count];
                 for (int k = 0; k < count; k++)
                 {
                     members[k] = new Ppo(Gym.MakeVector("CartPole-v1", envs, seed: (ulong)k), new PpoOptions
                     {
-                        OnPolicy = new OnPolicyOptions { NumEnvs = envs, NumSteps = steps, Seed = (ulong)k, Threads = 1 },
-                        MinibatchSize = envs * steps, // no update runs; any size that divides the rollout
+                        OnPolicy = new OnPolicyOptions { NumEnvs = envs, NumSteps = steps, Seed = (ulong)k, Threads = 1, LearningRate = 2.5e-4, MaxGradNorm = 0.5, EntCoef = 0.01 },
+                        MinibatchSize = steps >= 2 ? envs * steps / 4 : envs * steps,
+                        NumEpochs = 4,
                     });
+                    metrics[k] = MetricsRecord.CreateStandard();
                 }
 
                 IPopulationRolloutDevice? batch = null;
@@ -86,7 +91,11 @@ internal static partial class DeviceBench
                         members[k].Learner.RolloutDevice = batch.Member(k);
                     }
 
-                    double seconds = Best(repeats, () =>
+                    var updates = batch is IPopulationUpdateDevice { UpdateUnavailableReason: null } u ? u : null;
+                    int[] all = [.. Enumerable.Range(0, count)];
+                    double[] progress = [.. all.Select(_ => 1.0)];
+                    var errors = new Exception?[count];
+                    double rollout = Best(repeats, () =>
                     {
                         batch?.CollectAll();
                         foreach (var m in members)
@@ -94,7 +103,21 @@ internal static partial class DeviceBench
                             m.Learner.CollectRollout();
                         }
                     });
-                    stdout.WriteLine(string.Create(c, $"  {kind.ToName(),-12} {count,9}  {seconds * 1e3,11:F1}  {(double)count * envs * steps / seconds,11:N0}"));
+                    double update = Best(repeats, () =>
+                    {
+                        if (updates is not null)
+                        {
+                            updates.UpdateAll(all, progress, metrics, errors);
+                            return;
+                        }
+
+                        for (int k = 0; k < count; k++)
+                        {
+                            members[k].Update(1.0, metrics[k]);
+                        }
+                    });
+                    string where = batch is not null && updates is null ? " (updates on the CPU)" : "";
+                    stdout.WriteLine(string.Create(c, $"  {kind.ToName(),-12} {count,9}  {rollout * 1e3,10:F1}  {update * 1e3,9:F1}  {(double)count * envs * steps / (rollout + update),11:N0}{where}"));
                 }
                 finally
                 {

@@ -65,7 +65,7 @@ internal static partial class DeviceBench
         if (agents.Count > 0)
         {
             PopulationGemm(kinds, agents, repeats, stdout);
-            PopulationRollout(kinds, agents, repeats, steps, stdout);
+            PopulationTick(kinds, agents, repeats, steps, stdout);
         }
 
         return 0;
