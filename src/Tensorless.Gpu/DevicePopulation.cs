@@ -66,7 +66,7 @@ public sealed class DevicePopulation : IPopulationRolloutDevice, IPopulationUpda
     }
 
     /// <inheritdoc />
-    public void UpdateAll(ReadOnlySpan<int> members, ReadOnlySpan<double> progressRemaining, IReadOnlyList<MetricsRecord> metrics, Exception?[] errors)
+    public void UpdateAll(ReadOnlySpan<int> members, ReadOnlySpan<double> progressRemaining, IReadOnlyList<MetricsRecord> metrics, Exception?[] errors, int threads = 1)
     {
         var update = _update ?? throw new InvalidOperationException($"This population's updates run on the CPU threads: {UpdateUnavailableReason}.");
         ArgumentNullException.ThrowIfNull(metrics);
@@ -76,7 +76,8 @@ public sealed class DevicePopulation : IPopulationRolloutDevice, IPopulationUpda
             throw new ArgumentException($"UpdateAll needs a progress, a metrics record and an error slot for each of the {members.Length} members.");
         }
 
-        update.UpdateAll(members, progressRemaining, metrics, errors);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        update.UpdateAll(members, progressRemaining, metrics, errors, threads);
     }
 
     /// <inheritdoc />

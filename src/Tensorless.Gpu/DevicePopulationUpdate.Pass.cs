@@ -14,6 +14,7 @@ internal sealed partial class DevicePopulationUpdate
     private long[] _stepCount = [];
     private bool[] _active = [];
     private int[] _slotOf = [];
+    private int _threads = 1;
 
     /// <summary>
     /// One update of members <paramref name="members"/> (indices into the batch) at their
@@ -21,8 +22,9 @@ internal sealed partial class DevicePopulationUpdate
     /// and step; each member's metrics go into <paramref name="metrics"/>, an exception that ends its update into
     /// <paramref name="errors"/> (its parameters are then the ones its steps so far left, as a solo update leaves them).
     /// </summary>
-    public void UpdateAll(ReadOnlySpan<int> members, ReadOnlySpan<double> progressRemaining, IReadOnlyList<MetricsRecord> metrics, Exception?[] errors)
+    public void UpdateAll(ReadOnlySpan<int> members, ReadOnlySpan<double> progressRemaining, IReadOnlyList<MetricsRecord> metrics, Exception?[] errors, int threads)
     {
+        _threads = threads;
         int k = _members.Length;
         Array.Clear(_active);
         for (int j = 0; j < members.Length; j++)
@@ -68,33 +70,41 @@ internal sealed partial class DevicePopulationUpdate
     // every active member's next minibatch packed for the device; false when no member has one left
     private bool NextRound()
     {
-        int obs = _obsSize;
-        bool any = false;
-        for (int m = 0; m < _members.Length; m++)
+        ForMembers(m =>
         {
-            if (!_active[m])
-            {
-                continue;
-            }
-
-            var ppo = _members[m];
-            if (!ppo.NextMinibatch())
+            if (_active[m] && !_members[m].NextMinibatch())
             {
                 _active[m] = false;
-                continue;
             }
 
-            any = true;
-            var b = ppo.CurrentMinibatch;
-            int r = _rows;
-            b.Observations.Data[..(r * obs)].CopyTo(_hostObs.AsSpan(m * r * obs, r * obs));
-            b.Actions.Data[..r].CopyTo(_hostActions.AsSpan(m * r, r));
-            b.OldLogProbs.Data[..r].CopyTo(_hostOld.AsSpan(m * r, r));
-            b.Advantages.Data[..r].CopyTo(_hostAdvantages.AsSpan(m * r, r));
-            b.Returns.Data[..r].CopyTo(_hostReturns.AsSpan(m * r, r));
+            if (_active[m])
+            {
+                var b = _members[m].CurrentMinibatch;
+                int r = _rows, obs = _obsSize;
+                b.Observations.Data[..(r * obs)].CopyTo(_hostObs.AsSpan(m * r * obs, r * obs));
+                b.Actions.Data[..r].CopyTo(_hostActions.AsSpan(m * r, r));
+                b.OldLogProbs.Data[..r].CopyTo(_hostOld.AsSpan(m * r, r));
+                b.Advantages.Data[..r].CopyTo(_hostAdvantages.AsSpan(m * r, r));
+                b.Returns.Data[..r].CopyTo(_hostReturns.AsSpan(m * r, r));
+            }
+        });
+        return Array.IndexOf(_active, true) >= 0;
+    }
+
+    // the members' host-side work on the population's threads: each member touches only its own state and slices
+    private void ForMembers(Action<int> work)
+    {
+        if (_threads <= 1)
+        {
+            for (int m = 0; m < _members.Length; m++)
+            {
+                work(m);
+            }
+
+            return;
         }
 
-        return any;
+        Parallel.For(0, _members.Length, new ParallelOptions { MaxDegreeOfParallelism = _threads }, work);
     }
 
     // every member's actor, head and critic over its rows; log pi, H and V come back for the diagnostics
@@ -120,16 +130,15 @@ internal sealed partial class DevicePopulationUpdate
     // leaves the batch without a step; true when some member steps
     private bool Accept(Exception?[] errors)
     {
-        bool any = false;
-        int r = _rows;
-        for (int m = 0; m < _members.Length; m++)
+        ForMembers(m =>
         {
             _hostSteps[(3 * m) + 2] = 0.0;
             if (!_active[m])
             {
-                continue;
+                return;
             }
 
+            int r = _rows;
             var ppo = _members[m];
             var stats = DeviceActorCriticGradient.PpoClipStats(
                 _hostLogProb.AsSpan(m * r, r), _hostEntropy.AsSpan(m * r, r), _withValue ? _hostValues.AsSpan(m * r, r) : default,
@@ -148,7 +157,7 @@ internal sealed partial class DevicePopulationUpdate
             if (!step)
             {
                 _active[m] = false;
-                continue;
+                return;
             }
 
             var adam = (Adam)ppo.UpdateOptimizer;
@@ -156,10 +165,8 @@ internal sealed partial class DevicePopulationUpdate
             _hostSteps[3 * m] = negStepSize;
             _hostSteps[(3 * m) + 1] = bc2Sqrt;
             _hostSteps[(3 * m) + 2] = 1.0;
-            any = true;
-        }
-
-        return any;
+        });
+        return Array.IndexOf(_active, true) >= 0;
     }
 
     // every member's gradient: the surrogate's rule at its own clip range, the head's rules, the actor's backward, and

@@ -138,7 +138,7 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
 
         if (agents.FirstOrDefault(a => a is not Ppo) is { } other)
         {
-            return $"the batched update serves PPO members; {other.Algorithm} updates on the CPU threads";
+            return $"the batched update serves PPO members, not {other.Algorithm}";
         }
 
         var first = (Ppo)agents[0];

@@ -83,7 +83,7 @@ public sealed class DevicePopulationUpdateTests
                 }
 
                 var errors = new Exception?[members];
-                population.UpdateAll([0, 1, 2], progress, actual, errors);
+                population.UpdateAll([0, 1, 2], progress, actual, errors, threads: 2);
                 for (int k = 0; k < members; k++)
                 {
                     Assert.Null(errors[k]);
@@ -155,6 +155,6 @@ public sealed class DevicePopulationUpdateTests
 
         var a2c = new A2c(Gym.MakeVector("CartPole-v1", 4, seed: 1), new A2cOptions { OnPolicy = new OnPolicyOptions { NumEnvs = 4, NumSteps = 16, Seed = 1 } });
         using var mixed = (DevicePopulation)GradientDevices.CreatePopulation("ilgpu-cpu", [a2c])!;
-        Assert.Contains("a2c updates on the CPU threads", mixed.UpdateUnavailableReason, StringComparison.Ordinal);
+        Assert.Contains("serves PPO members, not a2c", mixed.UpdateUnavailableReason, StringComparison.Ordinal);
     }
 }

@@ -88,7 +88,7 @@ public sealed partial class PopulationRun
         if (count > 0)
         {
             long t0 = Stopwatch.GetTimestamp();
-            _updates!.UpdateAll(_batchMembers.AsSpan(0, count), _batchProgress.AsSpan(0, count), new ArraySegment<MetricsRecord>(_batchMetrics, 0, count), _batchErrors);
+            _updates!.UpdateAll(_batchMembers.AsSpan(0, count), _batchProgress.AsSpan(0, count), new ArraySegment<MetricsRecord>(_batchMetrics, 0, count), _batchErrors, Threads);
             _batchSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds / count; // each member's share of the batch
         }
 

@@ -17,8 +17,9 @@ public interface IPopulationUpdateDevice
     /// <summary>
     /// One update of each listed member, from the rollout its learner holds: member <c>members[i]</c> (its index among
     /// the members the device was built for) at progress <c>progressRemaining[i]</c>, its metrics into <c>metrics[i]</c>.
-    /// An exception that ends one member's update (a NaN loss) goes into <c>errors[i]</c>; the others go on.
+    /// An exception that ends one member's update (a NaN loss) goes into <c>errors[i]</c>; the others go on. The
+    /// members' host-side work (gathering minibatches, their statistics) is shared over <paramref name="threads"/> threads.
     /// </summary>
     /// <exception cref="InvalidOperationException"><see cref="UpdateUnavailableReason"/> is not null.</exception>
-    void UpdateAll(ReadOnlySpan<int> members, ReadOnlySpan<double> progressRemaining, IReadOnlyList<MetricsRecord> metrics, Exception?[] errors);
+    void UpdateAll(ReadOnlySpan<int> members, ReadOnlySpan<double> progressRemaining, IReadOnlyList<MetricsRecord> metrics, Exception?[] errors, int threads = 1);
 }
