@@ -38,7 +38,7 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
     private readonly string? _rolloutReason;
     private MemoryBuffer1D<double, Stride1D.Dense>? _observations, _actions, _oldLogProbs, _advantages, _returns;
     private MemoryBuffer1D<double, Stride1D.Dense>? _logProb, _entropy, _gradLogProb, _gradHead, _gradValues;
-    private double[] _hostLogProb = [], _hostEntropy = [], _hostValues = [], _hostScratch = [];
+    private double[] _hostLogProb = [], _hostEntropy = [], _hostValues = [];
     private int _capacity;
     private DeviceOptimizer? _optimizer;
     private bool _resident;
@@ -138,10 +138,26 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         _kernels.AccumulateScaled(View(_advantages!, rows), -1.0 * (1.0 / rows), gradLogProb, rows);
         Backward(rows, entCoef, vfCoef, withValue);
 
-        var product = _hostScratch.AsSpan(0, rows);
-        ElementwiseKernels.Multiply(_hostLogProb.AsSpan(0, rows), batch.Advantages.Data[..rows], product);
-        double policyLoss = ReductionKernels.Mean(product) * -1.0;
-        return Losses(_hostEntropy.AsSpan(0, _head.EntropyRows(rows)), withValue ? _hostValues.AsSpan(0, rows) : default, batch, rows, policyLoss, entCoef, vfCoef);
+        return A2cStats(_hostLogProb.AsSpan(0, rows), _hostEntropy.AsSpan(0, _head.EntropyRows(rows)), withValue ? _hostValues.AsSpan(0, rows) : default, batch, rows, entCoef, vfCoef);
+    }
+
+    /// <summary>
+    /// A2C's diagnostics from a batch's downloaded log-probabilities, entropies and values (empty without the value term),
+    /// with the CPU's kernels in the tape's order: <c>L_policy = -mean(A log pi)</c> and the losses as for <see cref="PpoClipStats"/>.
+    /// </summary>
+    internal static UpdateStats A2cStats(ReadOnlySpan<double> logProb, ReadOnlySpan<double> entropy, ReadOnlySpan<double> values, Minibatch batch, int rows, double entCoef, double vfCoef)
+    {
+        double[] product = System.Buffers.ArrayPool<double>.Shared.Rent(rows);
+        try
+        {
+            ElementwiseKernels.Multiply(logProb, batch.Advantages.Data[..rows], product.AsSpan(0, rows));
+            double policyLoss = ReductionKernels.Mean(product.AsSpan(0, rows)) * -1.0;
+            return Losses(entropy, values, batch, rows, policyLoss, entCoef, vfCoef);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(product);
+        }
     }
 
     /// <inheritdoc />
@@ -324,7 +340,6 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         _hostLogProb = new double[rows];
         _hostEntropy = new double[rows];
         _hostValues = new double[rows];
-        _hostScratch = new double[rows];
         _capacity = rows;
     }
 }

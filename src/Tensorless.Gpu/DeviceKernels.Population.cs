@@ -11,6 +11,7 @@ public sealed partial class DeviceKernels
     private Action<Index1D, ArrayView<double>, int, ArrayView<double>> batchedGlobalNorm = null!;
     private Action<Index1D, ArrayView<double>, int, ArrayView<double>, double> batchedScaleToNorm = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, ArrayView<double>, AdamScalars> batchedAdam = null!;
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, ArrayView<double>, double, double, double> batchedRmsProp = null!;
 
     /// <summary>
     /// <see cref="AccumulateClippedSurrogateBackward"/> for <paramref name="batch"/> members of <paramref name="rows"/>
@@ -98,6 +99,21 @@ public sealed partial class DeviceKernels
         }
     }
 
+    /// <summary>
+    /// <see cref="RmsPropStep"/> over a [K x length] parameter, member k with its own learning rate (<c>steps[3k]</c> =
+    /// <c>-lr</c>, <c>steps[3k + 2]</c> 1 when it steps now, 0 to leave it alone).
+    /// </summary>
+    public void BatchedRmsPropStep(ArrayView<double> param, ArrayView<double> grad, ArrayView<double> squareAvg, int batch, int length, ArrayView<double> steps, double alpha, double eps, double weightDecay)
+    {
+        long n = (long)batch * length;
+        CheckColumns(n, param, grad, squareAvg);
+        CheckLength(steps.Length, 3L * batch);
+        if (n > 0)
+        {
+            batchedRmsProp((int)n, param, grad, squareAvg, length, steps, alpha, eps, weightDecay);
+        }
+    }
+
     /// <summary>Member k's Adam step scalars as <see cref="AdamStep"/> computes them: <c>(-(lr / bc1), sqrt(bc2))</c>.</summary>
     public static (double NegStepSize, double Bc2Sqrt) AdamStepScalars(double lr, double beta1, double beta2, long step) =>
         (-(lr / (1.0 - Math.Pow(beta1, step))), Math.Sqrt(1.0 - Math.Pow(beta2, step)));
@@ -108,6 +124,7 @@ public sealed partial class DeviceKernels
         batchedSquaredNorm = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, int, ArrayView<double>, int, int>(PopulationTrainingKernels.SquaredNorm);
         batchedGlobalNorm = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, int, ArrayView<double>>(PopulationTrainingKernels.GlobalNorm);
         batchedScaleToNorm = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, int, ArrayView<double>, double>(PopulationTrainingKernels.ScaleToNorm);
+        batchedRmsProp = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, ArrayView<double>, double, double, double>(PopulationTrainingKernels.RmsProp);
         batchedAdam = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, ArrayView<double>, AdamScalars>(PopulationTrainingKernels.Adam);
     }
 }

@@ -1,6 +1,5 @@
 using ILGPU;
 using ILGPU.Runtime;
-using Tensorless.Autodiff.Optim;
 using Tensorless.Rl.Metrics;
 using Tensorless.Rl.Training;
 
@@ -10,8 +9,7 @@ namespace Tensorless.Gpu;
 internal sealed partial class DevicePopulationUpdate
 {
     private double[] _hostObs = [], _hostActions = [], _hostOld = [], _hostAdvantages = [], _hostReturns = [];
-    private double[] _hostLogProb = [], _hostEntropy = [], _hostValues = [], _hostClip = [], _hostSteps = [];
-    private long[] _stepCount = [];
+    private double[] _hostLogProb = [], _hostEntropy = [], _hostValues = [], _hostClip = [];
     private bool[] _active = [];
     private int[] _slotOf = [];
     private int _threads = 1;
@@ -31,25 +29,26 @@ internal sealed partial class DevicePopulationUpdate
         {
             int m = members[j];
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)m, (uint)k, nameof(members));
-            var ppo = _members[m];
-            ppo.BeginUpdatePass(progressRemaining[j]);
-            _hostClip[m] = ppo.CurrentClipRange;
+            _members[m].BeginUpdatePass(progressRemaining[j]);
+            _hostClip[m] = _ppo[m]?.CurrentClipRange ?? 0.0;
             _active[m] = true;
             _slotOf[m] = j;
         }
 
         Upload();
+        _optimizer.Upload();
         while (NextRound())
         {
             Forward();
             if (Accept(errors))
             {
                 Backward();
-                Step();
+                _optimizer.Step();
             }
         }
 
-        Download(members);
+        Download();
+        _optimizer.Download(members);
         foreach (int m in members)
         {
             int j = _slotOf[m];
@@ -132,21 +131,24 @@ internal sealed partial class DevicePopulationUpdate
     {
         ForMembers(m =>
         {
-            _hostSteps[(3 * m) + 2] = 0.0;
+            _optimizer.Skip(m);
             if (!_active[m])
             {
                 return;
             }
 
             int r = _rows;
-            var ppo = _members[m];
-            var stats = DeviceActorCriticGradient.PpoClipStats(
-                _hostLogProb.AsSpan(m * r, r), _hostEntropy.AsSpan(m * r, r), _withValue ? _hostValues.AsSpan(m * r, r) : default,
-                ppo.CurrentMinibatch, r, _hostClip[m], _entCoef, _vfCoef);
+            var member = _members[m];
+            var logProb = _hostLogProb.AsSpan(m * r, r);
+            var entropy = _hostEntropy.AsSpan(m * r, r);
+            var values = _withValue ? _hostValues.AsSpan(m * r, r) : default;
+            var stats = _isPpo
+                ? DeviceActorCriticGradient.PpoClipStats(logProb, entropy, values, member.CurrentMinibatch, r, _hostClip[m], _entCoef, _vfCoef)
+                : DeviceActorCriticGradient.A2cStats(logProb, entropy, values, member.CurrentMinibatch, r, _entCoef, _vfCoef);
             bool step;
             try
             {
-                step = ppo.AcceptGradient(stats);
+                step = member.AcceptGradient(stats);
             }
             catch (Exception e)
             {
@@ -154,17 +156,14 @@ internal sealed partial class DevicePopulationUpdate
                 step = false;
             }
 
-            if (!step)
+            if (step)
+            {
+                _optimizer.Take(m);
+            }
+            else
             {
                 _active[m] = false;
-                return;
             }
-
-            var adam = (Adam)ppo.UpdateOptimizer;
-            var (negStepSize, bc2Sqrt) = DeviceKernels.AdamStepScalars(adam.LearningRate, adam.Beta1, adam.Beta2, ++_stepCount[m]);
-            _hostSteps[3 * m] = negStepSize;
-            _hostSteps[(3 * m) + 1] = bc2Sqrt;
-            _hostSteps[(3 * m) + 2] = 1.0;
         });
         return Array.IndexOf(_active, true) >= 0;
     }
@@ -175,9 +174,17 @@ internal sealed partial class DevicePopulationUpdate
     {
         int k = _members.Length;
         int rows = k * _rows;
-        _device.CopyToDevice(_hostClip, _clipRanges.View);
         _gradLogProb.View.MemSetToZero();
-        _kernels.BatchedAccumulateClippedSurrogateBackward(1.0, _logProb.View, _oldLogProbs.View, _advantages.View, _clipRanges.View, k, _rows, _gradLogProb.View);
+        if (_isPpo)
+        {
+            _device.CopyToDevice(_hostClip, _clipRanges.View);
+            _kernels.BatchedAccumulateClippedSurrogateBackward(1.0, _logProb.View, _oldLogProbs.View, _advantages.View, _clipRanges.View, k, _rows, _gradLogProb.View);
+        }
+        else
+        {
+            // L_policy = -mean(A log pi) per member: each log pi gets (-1 * (1 / rows)) * A, as the single agent's rule
+            _kernels.AccumulateScaled(_advantages.View, -1.0 * (1.0 / _rows), _gradLogProb.View, rows);
+        }
         var logits = _actor.LastOutput(_rows);
         _head.Backward(logits, _actions.View, _entropy.View, _gradLogProb.View, -_entCoef * (1.0 / _rows), _gradHead.View, rows);
         _actor.Backward(_obs.View, _gradHead.View, _rows);
@@ -189,80 +196,18 @@ internal sealed partial class DevicePopulationUpdate
         }
     }
 
-    // per-member clipping, then Adam for the members that step this round
-    private void Step()
-    {
-        int k = _members.Length;
-        if (_maxGradNorm is double limit)
-        {
-            _kernels.BatchedClipByGlobalNorm([.. _slots.Select(s => (s.Grad, s.Length))], k, limit, _norms.View, _totals.View);
-        }
-
-        _device.CopyToDevice(_hostSteps, _steps.View);
-        for (int s = 0; s < _slots.Length; s++)
-        {
-            var slot = _slots[s];
-            _kernels.BatchedAdamStep(slot.Value, slot.Grad, _expAvg[s].View, _expAvgSq[s].View, k, slot.Length, _steps.View, _adam0.Beta1, _adam0.Beta2, _adam0.Eps, _adam0.WeightDecay);
-        }
-    }
-
-    // every member's parameters, Adam moments and step count to the device (one copy per array)
+    // every member's parameters to the device (one copy per array)
     private void Upload()
     {
-        var policies = _members.Select(m => m.Policy).ToArray();
-        _actor.Upload([.. policies.Select(p => p.ActorLayers)]);
-        _critic.Upload([.. policies.Select(p => p.CriticLayers)]);
-        var states = _members.Select(m => m.UpdateOptimizer.ExportState()).ToArray();
-        for (int m = 0; m < _members.Length; m++)
-        {
-            _stepCount[m] = (long)states[m]["adam.step"][0];
-        }
-
-        for (int s = 0; s < _slots.Length; s++)
-        {
-            var slot = _slots[s];
-            var host = new double[(long)_members.Length * slot.Length];
-            foreach (var (buffer, name) in new[] { (_expAvg[s], "exp_avg"), (_expAvgSq[s], "exp_avg_sq") })
-            {
-                for (int m = 0; m < _members.Length; m++)
-                {
-                    states[m][$"adam.{name}.{slot.Parameters[m].Name}"].CopyTo(host.AsSpan(m * slot.Length, slot.Length));
-                }
-
-                _device.CopyToDevice(host, buffer.View);
-            }
-        }
+        _actor.Upload([.. _agents.Select(a => a.Policy.ActorLayers)]);
+        _critic.Upload([.. _agents.Select(a => a.Policy.CriticLayers)]);
     }
 
-    // the listed members' trained parameters, moments and step counts back into their CPU policy and optimizer
-    private void Download(ReadOnlySpan<int> members)
+    // every member's trained parameters back into its CPU policy (unlisted members get back the values they sent)
+    private void Download()
     {
-        var policies = _members.Select(m => m.Policy).ToArray();
-        _actor.Download([.. policies.Select(p => p.ActorLayers)]);
-        _critic.Download([.. policies.Select(p => p.CriticLayers)]);
-        var states = new Dictionary<string, double[]>[_members.Length];
-        foreach (int m in members)
-        {
-            states[m] = new Dictionary<string, double[]>(StringComparer.Ordinal) { ["adam.step"] = [_stepCount[m]] };
-        }
-
-        for (int s = 0; s < _slots.Length; s++)
-        {
-            var slot = _slots[s];
-            foreach (var (buffer, name) in new[] { (_expAvg[s], "exp_avg"), (_expAvgSq[s], "exp_avg_sq") })
-            {
-                var host = _device.Download(buffer.View);
-                foreach (int m in members)
-                {
-                    states[m][$"adam.{name}.{slot.Parameters[m].Name}"] = host.AsSpan(m * slot.Length, slot.Length).ToArray();
-                }
-            }
-        }
-
-        foreach (int m in members)
-        {
-            _members[m].UpdateOptimizer.ImportState(states[m]);
-        }
+        _actor.Download([.. _agents.Select(a => a.Policy.ActorLayers)]);
+        _critic.Download([.. _agents.Select(a => a.Policy.CriticLayers)]);
     }
 
     private void AllocateHost(int k)
@@ -277,8 +222,6 @@ internal sealed partial class DevicePopulationUpdate
         _hostEntropy = new double[rows];
         _hostValues = new double[rows];
         _hostClip = new double[k];
-        _hostSteps = new double[3L * k];
-        _stepCount = new long[k];
         _active = new bool[k];
         _slotOf = new int[k];
     }

@@ -10,63 +10,60 @@ using Tensorless.Rl.Training;
 namespace Tensorless.Gpu;
 
 /// <summary>
-/// A population's PPO updates batched on a device (issue 11): every member's update pass (<see cref="Ppo.BeginUpdatePass"/>
-/// and its steps) runs in lockstep, and each round of minibatches is one batched forward and backward pass of all the
-/// members' actors and critics (<see cref="DeviceMlpStack"/>), one categorical head over all their rows, one per-member
-/// global-norm clipping and one per-member Adam step. Each member keeps its own minibatch order (its generator), its
-/// schedules' learning rate and clip range, its Adam step count and its target-KL stop; a member that stops is masked
-/// out of the steps. Every member's gradient and step are the kernels' bits for that member alone, so a member ends with
-/// the bits of its own solo update on the same device (<see cref="DeviceActorCriticGradient"/> with its optimizer on the
-/// device). Parameters and Adam's moments go up at the start of each update and come back to the CPU policy and
-/// optimizer at its end (DevicePopulationUpdate.Pass.cs).
+/// A population's updates batched on a device (issue 11): every member's update pass (<see cref="IMinibatchUpdate"/>:
+/// PPO's epochs of minibatches, A2C's one batch) runs in lockstep, and each round of minibatches is one batched forward
+/// and backward pass of all the members' actors and critics (<see cref="DeviceMlpStack"/>), one categorical head over
+/// all their rows, and one per-member clipping and optimizer step (<see cref="DevicePopulationOptimizer"/>). Each member
+/// keeps its own minibatch order (its generator), its schedules' learning rate and clip range, its optimizer's step count
+/// and its target-KL stop; a member that stops is masked out of the steps. Every member's gradient and step are the
+/// kernels' bits for that member alone, so a member ends with the bits of its own solo update on the same device
+/// (<see cref="DeviceActorCriticGradient"/> with its optimizer on the device). Parameters and optimizer state go up at
+/// the start of each update and come back to the CPU policy and optimizer at its end (DevicePopulationUpdate.Pass.cs).
 /// </summary>
 /// <remarks>
-/// Serves PPO members alike in what the batch shares: the clipped objective without value clipping, separate actor and
-/// critic networks of one shape with biases, a categorical head, Adam with one set of betas, epsilon and weight decay,
-/// and one minibatch size, entropy and value coefficient, gradient-norm limit and joint or separate value training.
-/// <see cref="TryCreate"/> names what differs otherwise, and the members then update on the CPU threads.
+/// Serves members of one algorithm, PPO (the clipped objective, no value clipping) or A2C, alike in what the batch
+/// shares: separate actor and critic networks of one shape with biases, a categorical head, one optimizer (Adam or
+/// RMSprop) with one set of hyperparameters, one minibatch size, entropy and value coefficient, gradient-norm limit, and
+/// joint or separate value training. <see cref="TryCreate"/> names what differs otherwise, and the members then update
+/// on the CPU threads.
 /// </remarks>
 internal sealed partial class DevicePopulationUpdate : IDisposable
 {
     private readonly GpuDevice _device;
     private readonly DeviceKernels _kernels;
-    private readonly Ppo[] _members;
+    private readonly IOnPolicyAlgorithm[] _agents;
+    private readonly IMinibatchUpdate[] _members;
+    private readonly Ppo?[] _ppo;
+    private readonly bool _isPpo;
     private readonly int _rows, _obsSize;
     private readonly DeviceMlpStack _actor, _critic;
     private readonly DeviceCategoricalHead _head;
+    private readonly DevicePopulationOptimizer _optimizer;
     private readonly bool _withValue;
     private readonly double _entCoef, _vfCoef;
-    private readonly double? _maxGradNorm;
-    private readonly Adam _adam0;
-    private readonly Slot[] _slots;
-    private readonly MemoryBuffer1D<double, Stride1D.Dense>[] _expAvg, _expAvgSq;
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _obs, _actions, _oldLogProbs, _advantages, _returns, _logProb, _entropy;
-    private readonly MemoryBuffer1D<double, Stride1D.Dense> _gradLogProb, _gradHead, _gradValues, _clipRanges, _steps, _norms, _totals;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _gradLogProb, _gradHead, _gradValues, _clipRanges;
 
-    /// <summary>One parameter of the optimizers' order: its stacked value and gradient, one member's length, and each member's CPU parameter.</summary>
-    private sealed record Slot(ArrayView<double> Value, ArrayView<double> Grad, int Length, Parameter[] Parameters);
-
-    private DevicePopulationUpdate(GpuDevice device, DeviceKernels kernels, Ppo[] members, Slot[] slots, DeviceMlpStack actor, DeviceMlpStack critic)
+    private DevicePopulationUpdate(GpuDevice device, DeviceKernels kernels, IOnPolicyAlgorithm[] agents, DevicePopulationOptimizer.Slot[] slots, DeviceMlpStack actor, DeviceMlpStack critic)
     {
         _device = device;
         _kernels = kernels;
-        _members = members;
+        _agents = agents;
+        _members = [.. agents.Cast<IMinibatchUpdate>()];
+        _ppo = [.. agents.Select(a => a as Ppo)];
+        _isPpo = _ppo[0] is not null;
         _actor = actor;
         _critic = critic;
-        _slots = slots;
-        var first = members[0];
-        var o = first.Options;
-        int k = members.Length;
-        _rows = o.MinibatchSize;
-        _obsSize = first.Policy.ObservationSize;
+        var first = _members[0];
+        var options = ((IOnPolicyAlgorithm)first).Learner.Options;
+        int k = agents.Length;
+        _rows = first.CurrentRows;
+        _obsSize = agents[0].Policy.ObservationSize;
         _withValue = first.TrainsValueJointly;
-        _entCoef = o.OnPolicy.EntCoef;
-        _vfCoef = o.OnPolicy.VfCoef;
-        _maxGradNorm = o.OnPolicy.MaxGradNorm;
-        _adam0 = (Adam)first.UpdateOptimizer;
-        _head = new DeviceCategoricalHead(device, kernels, first.Policy.HeadSize);
-        _expAvg = [.. slots.Select(s => device.Allocate((long)k * s.Length))];
-        _expAvgSq = [.. slots.Select(s => device.Allocate((long)k * s.Length))];
+        _entCoef = options.EntCoef;
+        _vfCoef = options.VfCoef;
+        _optimizer = new DevicePopulationOptimizer(device, kernels, [.. _members.Select(m => m.UpdateOptimizer)], slots, options.MaxGradNorm);
+        _head = new DeviceCategoricalHead(device, kernels, agents[0].Policy.HeadSize);
         long rows = (long)k * _rows;
         _obs = device.Allocate(rows * _obsSize);
         _actions = device.Allocate(rows);
@@ -76,12 +73,9 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
         _logProb = device.Allocate(rows);
         _entropy = device.Allocate(rows);
         _gradLogProb = device.Allocate(rows);
-        _gradHead = device.Allocate(rows * first.Policy.HeadSize);
+        _gradHead = device.Allocate(rows * agents[0].Policy.HeadSize);
         _gradValues = device.Allocate(rows);
         _clipRanges = device.Allocate(k);
-        _steps = device.Allocate(3L * k);
-        _norms = device.Allocate((long)k * slots.Length);
-        _totals = device.Allocate(k);
         AllocateHost(k);
     }
 
@@ -100,7 +94,7 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
             return null;
         }
 
-        var members = agents.Cast<Ppo>().ToArray();
+        var members = agents.ToArray();
         var policy = members[0].Policy;
         var actor = new DeviceMlpStack(device, kernels, policy.ActorLayers, policy.Options.Activation, members.Length);
         var critic = new DeviceMlpStack(device, kernels, policy.CriticLayers, policy.Options.Activation, members.Length);
@@ -122,7 +116,8 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
         _actor.Dispose();
         _critic.Dispose();
         _head.Dispose();
-        foreach (var buffer in _expAvg.Concat(_expAvgSq).Concat([_obs, _actions, _oldLogProbs, _advantages, _returns, _logProb, _entropy, _gradLogProb, _gradHead, _gradValues, _clipRanges, _steps, _norms, _totals]))
+        _optimizer.Dispose();
+        foreach (var buffer in new[] { _obs, _actions, _oldLogProbs, _advantages, _returns, _logProb, _entropy, _gradLogProb, _gradHead, _gradValues, _clipRanges })
         {
             buffer.Dispose();
         }
@@ -136,40 +131,40 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
             return "the batched update has no members";
         }
 
-        if (agents.FirstOrDefault(a => a is not Ppo) is { } other)
+        string algorithm = agents[0].Algorithm;
+        if (agents[0] is not (Ppo or A2c) || agents.Any(a => a.Algorithm != algorithm))
         {
-            return $"the batched update serves PPO members, not {other.Algorithm}";
+            return agents.FirstOrDefault(a => a is not (Ppo or A2c)) is { } other
+                ? $"the batched update serves PPO and A2C members, not {other.Algorithm}"
+                : "the batched update needs every member to run one algorithm";
         }
 
-        var first = (Ppo)agents[0];
-        var o = first.Options;
-        foreach (var ppo in agents.Cast<Ppo>())
+        var first = (IMinibatchUpdate)agents[0];
+        var o = agents[0].Learner.Options;
+        foreach (var agent in agents)
         {
-            var p = ppo.Options;
-            var policy = ppo.Policy;
+            var member = (IMinibatchUpdate)agent;
+            var policy = agent.Policy;
+            var p = agent.Learner.Options;
             string? missing =
-                p.PolicyObjective != PolicyObjective.Clip ? "the clipped objective (policy_objective=Clip)"
-                : p.ClipRangeVf is not null ? "no value clipping (clip_range_vf unset)"
+                agent is Ppo { Options.PolicyObjective: not PolicyObjective.Clip } ? "the clipped objective (policy_objective=Clip)"
+                : agent is Ppo { Options.ClipRangeVf: not null } ? "no value clipping (clip_range_vf unset)"
                 : !policy.HasSeparateNetworks ? "separate actor and critic networks (policy.shared_trunk=false)"
                 : !policy.IsDiscrete ? "a Discrete action space (Box actions keep their own log-std, which the batch does not stack yet)"
                 : policy.ActorLayers.Concat(policy.CriticLayers).Any(l => l.Bias is null) ? "layers with biases"
-                : ppo.UpdateOptimizer is not Adam ? "the Adam optimizer"
                 : null;
             if (missing is not null)
             {
                 return $"the batched update needs {missing}";
             }
 
-            var a = (Adam)ppo.UpdateOptimizer;
-            var a0 = (Adam)first.UpdateOptimizer;
             string? differs =
-                p.MinibatchSize != o.MinibatchSize ? "minibatch_size"
-                : p.OnPolicy.EntCoef != o.OnPolicy.EntCoef ? "ent_coef"
-                : p.OnPolicy.VfCoef != o.OnPolicy.VfCoef ? "vf_coef"
-                : p.OnPolicy.MaxGradNorm != o.OnPolicy.MaxGradNorm ? "max_grad_norm"
-                : ppo.TrainsValueJointly != first.TrainsValueJointly ? "train_value_iterations"
-                : a.Beta1 != a0.Beta1 || a.Beta2 != a0.Beta2 || a.Eps != a0.Eps || a.WeightDecay != a0.WeightDecay ? "Adam's betas, eps or weight decay"
-                : policy.Options.Activation != first.Policy.Options.Activation || !SameShape(policy.ActorLayers, first.Policy.ActorLayers) || !SameShape(policy.CriticLayers, first.Policy.CriticLayers) ? "the network shape"
+                member.CurrentRows != first.CurrentRows ? "minibatch_size"
+                : p.EntCoef != o.EntCoef ? "ent_coef"
+                : p.VfCoef != o.VfCoef ? "vf_coef"
+                : p.MaxGradNorm != o.MaxGradNorm ? "max_grad_norm"
+                : member.TrainsValueJointly != first.TrainsValueJointly ? "train_value_iterations"
+                : policy.Options.Activation != agents[0].Policy.Options.Activation || !SameShape(policy.ActorLayers, agents[0].Policy.ActorLayers) || !SameShape(policy.CriticLayers, agents[0].Policy.CriticLayers) ? "the network shape"
                 : null;
             if (differs is not null)
             {
@@ -177,14 +172,23 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
             }
         }
 
-        return null;
+        if (DevicePopulationOptimizer.Check([.. agents.Select(a => ((IMinibatchUpdate)a).UpdateOptimizer)]) is { } optimizer)
+        {
+            return $"the batched update needs {optimizer}";
+        }
+
+        var shape = agents[0].Policy;
+        long widest = shape.ActorLayers.Concat(shape.CriticLayers).Max(l => Math.Max((long)l.InFeatures * l.OutFeatures, Math.Max(l.InFeatures, l.OutFeatures) * (long)first.CurrentRows));
+        return widest * agents.Count > int.MaxValue
+            ? $"a batch small enough for one launch ({agents.Count} members x {widest} elements of the largest layer or activation is over {int.MaxValue}); train fewer members at once"
+            : null;
     }
 
     private static bool SameShape(IReadOnlyList<Autodiff.Nn.Linear> a, IReadOnlyList<Autodiff.Nn.Linear> b) =>
         a.Count == b.Count && a.Zip(b).All(p => p.First.InFeatures == p.Second.InFeatures && p.First.OutFeatures == p.Second.OutFeatures);
 
     // the optimizers' parameter order as stacked arrays: every member's optimizer must train the same arrays in one order
-    private static Slot[]? Slots(Ppo[] members, DeviceMlpStack actor, DeviceMlpStack critic, out string? reason)
+    private static DevicePopulationOptimizer.Slot[]? Slots(IOnPolicyAlgorithm[] members, DeviceMlpStack actor, DeviceMlpStack critic, out string? reason)
     {
         var arrays = new List<((ArrayView<double> Value, ArrayView<double> Grad, int Length) View, Func<ActorCriticPolicy, Parameter> Of)>();
         for (int l = 0; l < actor.Layers; l++)
@@ -201,10 +205,11 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
             arrays.Add((critic.Bias(l), p => p.CriticLayers[layer].Bias!));
         }
 
-        var order = members[0].UpdateOptimizer.Parameters.Select(p => arrays.FindIndex(a => a.Of(members[0].Policy) == p)).ToArray();
+        static IReadOnlyList<Parameter> Trained(IOnPolicyAlgorithm m) => ((IMinibatchUpdate)m).UpdateOptimizer.Parameters;
+        var order = Trained(members[0]).Select(p => arrays.FindIndex(a => a.Of(members[0].Policy) == p)).ToArray();
         bool same = order.All(i => i >= 0) && members.All(m =>
-            m.UpdateOptimizer.Parameters.Count == order.Length
-            && order.Select((a, i) => arrays[a].Of(m.Policy) == m.UpdateOptimizer.Parameters[i]).All(x => x));
+            Trained(m).Count == order.Length
+            && order.Select((a, i) => arrays[a].Of(m.Policy) == Trained(m)[i]).All(x => x));
         if (!same)
         {
             reason = "the batched update needs every member's optimizer to train its actor and critic layers in one order";
@@ -212,6 +217,6 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
         }
 
         reason = null;
-        return [.. order.Select(a => new Slot(arrays[a].View.Value, arrays[a].View.Grad, arrays[a].View.Length, [.. members.Select(m => arrays[a].Of(m.Policy))]))];
+        return [.. order.Select(a => new DevicePopulationOptimizer.Slot(arrays[a].View.Value, arrays[a].View.Grad, arrays[a].View.Length, [.. members.Select(m => arrays[a].Of(m.Policy))]))];
     }
 }

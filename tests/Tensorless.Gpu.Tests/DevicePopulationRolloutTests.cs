@@ -112,14 +112,16 @@ public sealed class DevicePopulationRolloutTests : IDisposable
     }
 
     /// <summary>
-    /// A population on the device: PPO members (the batched update serves them) end with the bits of each member trained
-    /// alone on the device; A2C members (their updates stay on the CPU threads) with the bits of the CPU population.
+    /// A population on the device: members the batched update serves (PPO or A2C alike in the shared options) end with
+    /// the bits of each member trained alone on the device; members it does not serve (here each with its own entropy
+    /// coefficient), whose updates stay on the CPU threads, with the bits of the CPU population.
     /// </summary>
     [Theory]
-    [InlineData("ppo", false)]
-    [InlineData("ppo", true)]
-    [InlineData("a2c", true)]
-    public void APopulationOnTheDevice_EndsWithItsReferenceBits(string algorithm, bool targets)
+    [InlineData("ppo", false, true)]
+    [InlineData("ppo", true, true)]
+    [InlineData("a2c", true, true)]
+    [InlineData("ppo", true, false)]
+    public void APopulationOnTheDevice_EndsWithItsReferenceBits(string algorithm, bool targets, bool alike)
     {
         bool ppo = algorithm == "ppo";
         RunRequest Make(int k, string dir) => new()
@@ -132,7 +134,7 @@ public sealed class DevicePopulationRolloutTests : IDisposable
             NoTarget = !targets,
             EvalEpisodes = 0,
             OutputDirectory = dir,
-            Overrides = [.. (ppo ? new[] { "num_envs=4", "n_steps=32", "batch_size=32", "n_epochs=2" } : ["num_envs=4", "n_steps=8"]), "policy.hidden_sizes=[16]", "policy.activation=relu", $"learning_rate={1e-3 * (1 + k)}"],
+            Overrides = [.. (ppo ? new[] { "num_envs=4", "n_steps=32", "batch_size=32", "n_epochs=2" } : ["num_envs=4", "n_steps=8"]), "policy.hidden_sizes=[16]", "policy.activation=relu", $"learning_rate={1e-3 * (1 + k)}", $"ent_coef={(alike ? 0.0 : 0.01 * k)}"],
         };
         PopulationRequest Population(string name, string? device) => new()
         {
@@ -143,7 +145,7 @@ public sealed class DevicePopulationRolloutTests : IDisposable
         };
 
         var expected = new (long Steps, long? Solved, double[] Bits)[3];
-        if (ppo)
+        if (alike)
         {
             for (int k = 0; k < 3; k++)
             {
@@ -164,7 +166,8 @@ public sealed class DevicePopulationRolloutTests : IDisposable
 
         using var onDevice = PopulationRun.Prepare(Population("device", "ilgpu-cpu"));
         Assert.StartsWith("ilgpu-cpu", onDevice.DeviceName, StringComparison.Ordinal);
-        Assert.Equal(ppo, onDevice.UpdatesOnDevice);
+        Assert.Equal(alike, onDevice.UpdatesOnDevice);
+        Assert.Equal(alike, onDevice.UpdateUnavailableReason is null);
         var actual = onDevice.Train();
         for (int k = 0; k < 3; k++)
         {

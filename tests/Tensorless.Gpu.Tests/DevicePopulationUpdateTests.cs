@@ -8,7 +8,7 @@ using Tensorless.Rl.Training;
 namespace Tensorless.Gpu.Tests;
 
 /// <summary>
-/// A population's PPO updates batched on ILGPU's CPU accelerator (<see cref="DevicePopulationUpdate"/>): every member
+/// A population's PPO and A2C updates batched on ILGPU's CPU accelerator (<see cref="DevicePopulationUpdate"/>): every member
 /// ends each update with the bits of the same member updated alone on the device (<see cref="DeviceActorCriticGradient"/>,
 /// its Adam on the device): parameters, Adam's moments and step count, its generator and its metrics, whatever the
 /// other members do (their own learning rates and clip ranges, target-KL stops at different minibatches, a member that
@@ -35,8 +35,84 @@ public sealed class DevicePopulationUpdateTests
             TargetKl = targetKl,
         });
 
-    private static double[] Bits(Ppo agent) =>
-        [.. agent.Policy.Parameters.SelectMany(p => p.Data.ToArray()), .. agent.UpdateOptimizer.ExportState().OrderBy(e => e.Key, StringComparer.Ordinal).SelectMany(e => e.Value)];
+    /// <summary>An A2C member: seed 21 + k, 4 envs x 8 steps, its own learning rate, RMSprop (A2C's default) or Adam.</summary>
+    private static A2c A2cMember(int k, Activation activation, bool valueFit, OptimizerKind optimizer = OptimizerKind.RmsProp) =>
+        new(Gym.MakeVector("CartPole-v1", 4, seed: 21 + (ulong)k, maxEpisodeSteps: 40), new A2cOptions
+        {
+            OnPolicy = new OnPolicyOptions
+            {
+                NumEnvs = 4, NumSteps = 8, Seed = 21 + (ulong)k, LearningRate = 7e-4 * (k + 1), MaxGradNorm = 0.5, EntCoef = 0.01,
+                LearningRateSchedule = Schedule.Linear, Optimizer = optimizer,
+                TrainValueIterations = valueFit ? 2 : 0, ValueLearningRate = valueFit ? 1e-2 : null,
+                Policy = new PolicyOptions { HiddenSizes = [8, 8], Activation = activation },
+            },
+        });
+
+    private static double[] Bits(IOnPolicyAlgorithm agent) =>
+        [.. agent.Policy.Parameters.SelectMany(p => p.Data.ToArray()), .. ((IMinibatchUpdate)agent).UpdateOptimizer.ExportState().OrderBy(e => e.Key, StringComparer.Ordinal).SelectMany(e => e.Value)];
+
+    [Theory]
+    [InlineData(Activation.Tanh, false, OptimizerKind.RmsProp)]
+    [InlineData(Activation.Relu, true, OptimizerKind.Adam)]
+    public void BatchedA2cUpdates_AreEachMembersSoloDeviceBits(Activation activation, bool valueFit, OptimizerKind optimizer)
+    {
+        const int members = 3;
+        var solo = Enumerable.Range(0, members).Select(k => A2cMember(k, activation, valueFit, optimizer)).ToArray();
+        var batch = Enumerable.Range(0, members).Select(k => A2cMember(k, activation, valueFit, optimizer)).ToArray();
+        foreach (var s in solo)
+        {
+            s.Learner.Device = GradientDevices.Create("ilgpu-cpu", s);
+        }
+
+        using var population = (DevicePopulation)GradientDevices.CreatePopulation("ilgpu-cpu", batch)!;
+        Assert.Null(population.UpdateUnavailableReason);
+        for (int k = 0; k < members; k++)
+        {
+            batch[k].Learner.RolloutDevice = population.Member(k);
+        }
+
+        try
+        {
+            for (int update = 0; update < 3; update++)
+            {
+                double[] progress = [.. Enumerable.Range(0, members).Select(k => 1.0 - (0.1 * k) - (0.05 * update))];
+                var expected = new MetricsRecord[members];
+                for (int k = 0; k < members; k++)
+                {
+                    solo[k].Learner.CollectRollout();
+                    expected[k] = MetricsRecord.CreateStandard();
+                    solo[k].Update(progress[k], expected[k]);
+                }
+
+                population.CollectAll();
+                var actual = new MetricsRecord[members];
+                for (int k = 0; k < members; k++)
+                {
+                    batch[k].Learner.CollectRollout();
+                    actual[k] = MetricsRecord.CreateStandard();
+                }
+
+                var errors = new Exception?[members];
+                population.UpdateAll([0, 1, 2], progress, actual, errors, threads: 2);
+                for (int k = 0; k < members; k++)
+                {
+                    Assert.Null(errors[k]);
+                    Assert.Equal(Bits(solo[k]), Bits(batch[k]));
+                    foreach (string name in new[] { MetricNames.PolicyLoss, MetricNames.ValueLoss, MetricNames.Entropy, MetricNames.LearningRate })
+                    {
+                        Assert.Equal(expected[k][name].AsDouble(), actual[k][name].AsDouble());
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var s in solo)
+            {
+                s.Learner.Device?.Dispose();
+            }
+        }
+    }
 
     [Theory]
     [InlineData(Activation.Tanh, null, false)]
@@ -153,8 +229,18 @@ public sealed class DevicePopulationUpdateTests
             Assert.Contains("minibatch_size", e.Message, StringComparison.Ordinal);
         }
 
-        var a2c = new A2c(Gym.MakeVector("CartPole-v1", 4, seed: 1), new A2cOptions { OnPolicy = new OnPolicyOptions { NumEnvs = 4, NumSteps = 16, Seed = 1 } });
-        using var mixed = (DevicePopulation)GradientDevices.CreatePopulation("ilgpu-cpu", [a2c])!;
-        Assert.Contains("serves PPO members, not a2c", mixed.UpdateUnavailableReason, StringComparison.Ordinal);
+        // an A2C member whose rollout matches the PPO member's (the batched rollout serves both; the update does not mix them)
+        var a2c = new A2c(Gym.MakeVector("CartPole-v1", 4, seed: 21, maxEpisodeSteps: 40), new A2cOptions
+        {
+            OnPolicy = new OnPolicyOptions { NumEnvs = 4, NumSteps = 16, Seed = 21, Policy = new PolicyOptions { HiddenSizes = [8, 8], Activation = Activation.Tanh } },
+        });
+        using (var mixed = (DevicePopulation)GradientDevices.CreatePopulation("ilgpu-cpu", [Member(0, Activation.Tanh, null), a2c])!)
+        {
+            Assert.Contains("every member to run one algorithm", mixed.UpdateUnavailableReason, StringComparison.Ordinal);
+        }
+
+        var trpo = new Trpo(Gym.MakeVector("CartPole-v1", 4, seed: 1), new TrpoOptions { OnPolicy = new OnPolicyOptions { NumEnvs = 4, NumSteps = 16, Seed = 1 }, MinibatchSize = 64 });
+        using var other = (DevicePopulation)GradientDevices.CreatePopulation("ilgpu-cpu", [trpo])!;
+        Assert.Contains("serves PPO and A2C members, not trpo", other.UpdateUnavailableReason, StringComparison.Ordinal);
     }
 }

@@ -49,4 +49,15 @@ internal static class PopulationTrainingKernels
             TrainingKernels.AdamAt(element, param, grad, expAvg, expAvgSq, s, steps[3 * k], steps[(3 * k) + 1]);
         }
     }
+
+    // RMSprop over a [K x length] parameter with member k's step: steps[3k] = -lr, steps[3k + 2] = 1 when member k steps now
+    public static void RmsProp(Index1D i, ArrayView<double> param, ArrayView<double> grad, ArrayView<double> squareAvg, int length, ArrayView<double> steps, double alpha, double eps, double weightDecay)
+    {
+        int element = i;
+        int k = element / length;
+        if (steps[(3 * k) + 2] != 0.0)
+        {
+            TrainingKernels.RmsPropAt(element, param, grad, squareAvg, steps[3 * k], alpha, eps, weightDecay);
+        }
+    }
 }

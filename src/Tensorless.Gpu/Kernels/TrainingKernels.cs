@@ -144,7 +144,11 @@ internal static class TrainingKernels
     }
 
     // OptimizerKernels.RmsPropElement
-    public static void RmsProp(Index1D i, ArrayView<double> param, ArrayView<double> grad, ArrayView<double> squareAvg, double negLr, double alpha, double eps, double weightDecay)
+    public static void RmsProp(Index1D i, ArrayView<double> param, ArrayView<double> grad, ArrayView<double> squareAvg, double negLr, double alpha, double eps, double weightDecay) =>
+        RmsPropAt(i, param, grad, squareAvg, negLr, alpha, eps, weightDecay);
+
+    // RMSprop at element i: a kernel's body, and the batched one's
+    public static void RmsPropAt(int i, ArrayView<double> param, ArrayView<double> grad, ArrayView<double> squareAvg, double negLr, double alpha, double eps, double weightDecay)
     {
         double p = param[i];
         double g = grad[i];

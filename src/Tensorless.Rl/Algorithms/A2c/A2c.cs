@@ -14,7 +14,7 @@ namespace Tensorless.Rl.Algorithms;
 /// and global-norm clipping. With <see cref="OnPolicyOptions.TrainValueIterations"/> &gt; 0 the A2C seed's variant runs: the
 /// policy step uses the policy term alone and a separate optimizer fits the value network for that many full-batch steps.
 /// </summary>
-public sealed class A2c : IOnPolicyAlgorithm
+public sealed partial class A2c : IOnPolicyAlgorithm
 {
     private readonly ActorCriticParts _parts;
     private readonly DataParallelRunner.ChunkLoss _chunkLoss;
@@ -70,7 +70,8 @@ public sealed class A2c : IOnPolicyAlgorithm
 
     /// <summary>
     /// One A2C update on the rollout in <see cref="OnPolicyLearner.Buffer"/>: one clipped gradient step on the whole
-    /// batch, then the seeds' separate value fit if configured. Fills <paramref name="metrics"/>; allocates nothing.
+    /// batch, then the seeds' separate value fit if configured. Fills <paramref name="metrics"/>; allocates nothing. It is
+    /// the loop over the stepwise form (<see cref="IMinibatchUpdate"/>, A2c.Stepwise.cs) with one minibatch.
     /// </summary>
     /// <param name="progressRemaining">1 at the start of training, 0 at the end (drives the learning-rate schedule).</param>
     /// <param name="metrics">The record this update's losses go into.</param>
@@ -78,32 +79,27 @@ public sealed class A2c : IOnPolicyAlgorithm
     public bool Update(double progressRemaining, MetricsRecord metrics)
     {
         var o = Options.OnPolicy;
-        double lr = o.LearningRateSchedule.Evaluate(o.LearningRate, progressRemaining);
-        var learner = _parts.Learner;
-        _parts.Optimizer.LearningRate = lr;
-        _batch.Load(learner.Buffer, _indices);
-        if (o.NormalizeAdvantage)
-        {
-            _batch.NormalizeAdvantages();
-        }
+        BeginUpdatePass(progressRemaining);
 
         // on a device that takes the optimizer's step itself, the gradient never leaves it
-        var device = learner.Device;
+        var device = _parts.Learner.Device;
         bool stepOnDevice = device?.BeginUpdate(_parts.Optimizer) ?? false;
-        UpdateStats stats;
         try
         {
-            stats = device is not null
-                ? device.A2cGradient(_batch, _batch.Size, o.EntCoef, o.VfCoef, withValue: _parts.ValueFit is null)
-                : _parts.Runner.Run(_batch.Size, _chunkLoss);
-            learner.EnsureFinite(stats.Loss, "the A2C loss");
-            if (stepOnDevice)
+            while (NextMinibatch())
             {
-                device!.Step(o.MaxGradNorm);
-            }
-            else
-            {
-                _parts.ClipAndStep(o.MaxGradNorm);
+                var stats = device is not null
+                    ? device.A2cGradient(_batch, _batch.Size, o.EntCoef, o.VfCoef, withValue: _parts.ValueFit is null)
+                    : _parts.Runner.Run(_batch.Size, _chunkLoss);
+                AcceptGradient(stats);
+                if (stepOnDevice)
+                {
+                    device!.Step(o.MaxGradNorm);
+                }
+                else
+                {
+                    _parts.ClipAndStep(o.MaxGradNorm);
+                }
             }
         }
         finally
@@ -111,16 +107,7 @@ public sealed class A2c : IOnPolicyAlgorithm
             device?.EndUpdate();
         }
 
-        double valueLoss = stats.ValueLoss;
-        if (_parts.ValueFit is { } valueFit)
-        {
-            valueLoss = valueFit.Fit(o.TrainValueIterations, ValueFit.ScheduledRate(o.ValueLearningRate, o.LearningRate, lr), o.MaxGradNorm, learner);
-        }
-
-        metrics.Set(MetricNames.PolicyLoss, stats.PolicyLoss);
-        metrics.Set(MetricNames.Entropy, stats.Entropy);
-        metrics.Set(MetricNames.ValueLoss, valueLoss);
-        metrics.Set(MetricNames.LearningRate, lr);
+        EndUpdatePass(metrics);
         return true;
     }
 

@@ -7,37 +7,29 @@ using Tensorless.Rl.Training;
 namespace Tensorless.Rl.Algorithms;
 
 /// <summary>
-/// PPO's update in steps, so that something other than <see cref="Update"/> can compute each minibatch's gradient and
-/// take its step: a population's device runs many agents' passes in lockstep and batches their gradients (issue 11).
-/// <see cref="Update"/> is this loop with the CPU's (or one device's) gradient:
-/// <code>
-/// BeginUpdatePass(progressRemaining);
-/// while (NextMinibatch())
-/// {
-///     var stats = /* the gradient of CurrentMinibatch at CurrentClipRange */;
-///     if (!AcceptGradient(stats)) break;   // the target-KL stop: this gradient is dropped
-///     /* clip by MaxGradNorm and step UpdateOptimizer */
-/// }
-/// EndUpdatePass(metrics);
-/// </code>
+/// PPO's update in steps (<see cref="IMinibatchUpdate"/>): epochs of shuffled minibatches, each gradient checked against
+/// the target KL before its step. <see cref="Update"/> is the loop over them.
 /// </summary>
-public sealed partial class Ppo
+public sealed partial class Ppo : IMinibatchUpdate
 {
     private UpdateStats _passTotals;
     private double _passLearningRate;
     private int _passEpoch, _passStart, _passBatches, _passSteps, _passEpochsRun;
     private bool _passStop, _passFullBatch, _passActive;
 
-    /// <summary>The minibatch <see cref="NextMinibatch"/> loaded: gathered rows, advantages normalised when the options say so.</summary>
+    /// <inheritdoc />
     public Minibatch CurrentMinibatch => _minibatch;
+
+    /// <inheritdoc />
+    public int CurrentRows => Options.MinibatchSize;
 
     /// <summary>The clip range of the pass under way (the schedule at its progress).</summary>
     public double CurrentClipRange => _clip;
 
-    /// <summary>The optimizer each accepted minibatch steps (its learning rate set by <see cref="BeginUpdatePass"/>).</summary>
+    /// <inheritdoc />
     public IOptimizer UpdateOptimizer => _parts.Optimizer;
 
-    /// <summary>Whether the critic trains in the same loss (false when the seeds' separate value fit trains it after the pass).</summary>
+    /// <inheritdoc />
     public bool TrainsValueJointly => _parts.ValueFit is null;
 
     /// <summary>Starts one update's pass: the schedules' learning rate and clip range at <paramref name="progressRemaining"/>.</summary>
