@@ -79,8 +79,8 @@ internal sealed partial class DeviceMlpStack
         }
     }
 
-    /// <summary>Copies every member's trained weights and biases back into its CPU layers (one copy per array).</summary>
-    public void Download(IReadOnlyList<IReadOnlyList<Linear>> members)
+    /// <summary>Copies the trained weights and biases back into the members' CPU layers (one copy per array); a null entry leaves that member's layers alone.</summary>
+    public void Download(IReadOnlyList<IReadOnlyList<Linear>?> members)
     {
         for (int l = 0; l < _in.Length; l++)
         {
@@ -89,7 +89,12 @@ internal sealed partial class DeviceMlpStack
             _device.CopyToHost(_biases[l].View, _hostBiases[l]);
             for (int k = 0; k < _members; k++)
             {
-                var layer = members[k][l];
+                if (members[k] is not { } layers)
+                {
+                    continue;
+                }
+
+                var layer = layers[l];
                 _hostWeights[l].AsSpan(k * w, w).CopyTo(layer.Weight.Data);
                 if (layer.Bias is { } b)
                 {

@@ -44,7 +44,18 @@ public sealed class DevicePopulation : IPopulationRolloutDevice, IPopulationUpda
             var kernels = new DeviceKernels(device);
             rollout = DeviceRollout.TryCreate(device, kernels, [.. members.Select(m => m.Learner)], out string? reason)
                 ?? throw new NotSupportedException($"--device {kind.ToName()} for a population: {reason}. Train the population on the CPU (no --device), or make its members alike.");
-            var update = DevicePopulationUpdate.TryCreate(device, kernels, members, out string? updateReason);
+            DevicePopulationUpdate? update;
+            string? updateReason;
+            try
+            {
+                update = DevicePopulationUpdate.TryCreate(device, kernels, members, out updateReason);
+            }
+            catch (Exception e) when (e is ILGPU.Runtime.AcceleratorException or OutOfMemoryException)
+            {
+                // the rollouts fit but the update's stacked gradients and optimizer state do not: keep the rollouts here
+                (update, updateReason) = (null, $"the device could not hold the batched update ({e.Message}); train fewer members at once");
+            }
+
             return new DevicePopulation(device, rollout, update, update is null ? updateReason : null);
         }
         catch
@@ -77,6 +88,20 @@ public sealed class DevicePopulation : IPopulationRolloutDevice, IPopulationUpda
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        var seen = new HashSet<int>();
+        for (int j = 0; j < members.Length; j++)
+        {
+            if ((uint)members[j] >= (uint)update.Members || !seen.Add(members[j]))
+            {
+                throw new ArgumentException($"UpdateAll's members must be distinct indices below {update.Members}; entry {j} is {members[j]}.", nameof(members));
+            }
+
+            if (metrics[j] is null)
+            {
+                throw new ArgumentException($"UpdateAll's metrics record {j} is null.", nameof(metrics));
+            }
+        }
+
         update.UpdateAll(members, progressRemaining, metrics, errors, threads);
     }
 

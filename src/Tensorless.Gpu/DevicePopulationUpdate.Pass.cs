@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using Tensorless.Autodiff.Nn;
 using Tensorless.Rl.Metrics;
 using Tensorless.Rl.Training;
 
@@ -29,6 +30,7 @@ internal sealed partial class DevicePopulationUpdate
         {
             int m = members[j];
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)m, (uint)k, nameof(members));
+            errors[j] = null;
             _members[m].BeginUpdatePass(progressRemaining[j]);
             _hostClip[m] = _ppo[m]?.CurrentClipRange ?? 0.0;
             _active[m] = true;
@@ -47,7 +49,7 @@ internal sealed partial class DevicePopulationUpdate
             }
         }
 
-        Download();
+        Download(members);
         _optimizer.Download(members);
         foreach (int m in members)
         {
@@ -203,11 +205,19 @@ internal sealed partial class DevicePopulationUpdate
         _critic.Upload([.. _agents.Select(a => a.Policy.CriticLayers)]);
     }
 
-    // every member's trained parameters back into its CPU policy (unlisted members get back the values they sent)
-    private void Download()
+    // the listed members' trained parameters back into their CPU policies (the others' are not touched)
+    private void Download(ReadOnlySpan<int> members)
     {
-        _actor.Download([.. _agents.Select(a => a.Policy.ActorLayers)]);
-        _critic.Download([.. _agents.Select(a => a.Policy.CriticLayers)]);
+        var actors = new IReadOnlyList<Linear>?[_agents.Length];
+        var critics = new IReadOnlyList<Linear>?[_agents.Length];
+        foreach (int m in members)
+        {
+            actors[m] = _agents[m].Policy.ActorLayers;
+            critics[m] = _agents[m].Policy.CriticLayers;
+        }
+
+        _actor.Download(actors);
+        _critic.Download(critics);
     }
 
     private void AllocateHost(int k)

@@ -108,7 +108,16 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
             return null;
         }
 
-        return new DevicePopulationUpdate(device, kernels, members, slots, actor, critic);
+        try
+        {
+            return new DevicePopulationUpdate(device, kernels, members, slots, actor, critic);
+        }
+        catch
+        {
+            actor.Dispose();
+            critic.Dispose();
+            throw;
+        }
     }
 
     public void Dispose()
@@ -152,6 +161,7 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
                 : !policy.HasSeparateNetworks ? "separate actor and critic networks (policy.shared_trunk=false)"
                 : !policy.IsDiscrete ? "a Discrete action space (Box actions keep their own log-std, which the batch does not stack yet)"
                 : policy.ActorLayers.Concat(policy.CriticLayers).Any(l => l.Bias is null) ? "layers with biases"
+                : agent.Learner.GradientReducer is not null ? "a single process (not --distributed)"
                 : null;
             if (missing is not null)
             {
@@ -179,6 +189,7 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
 
         var shape = agents[0].Policy;
         long widest = shape.ActorLayers.Concat(shape.CriticLayers).Max(l => Math.Max((long)l.InFeatures * l.OutFeatures, Math.Max(l.InFeatures, l.OutFeatures) * (long)first.CurrentRows));
+        widest = Math.Max(widest, (shape.HeadSize + 1L) * first.CurrentRows); // the head's packed softmax rows
         return widest * agents.Count > int.MaxValue
             ? $"a batch small enough for one launch ({agents.Count} members x {widest} elements of the largest layer or activation is over {int.MaxValue}); train fewer members at once"
             : null;

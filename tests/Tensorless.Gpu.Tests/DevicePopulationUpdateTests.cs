@@ -218,6 +218,40 @@ public sealed class DevicePopulationUpdateTests
     }
 
     [Fact]
+    public void AnUpdateOfSomeMembers_LeavesTheOthersUntouched_AndRefusesAMemberTwice()
+    {
+        var solo = Member(1, Activation.Relu, null);
+        var batch = Enumerable.Range(0, 3).Select(k => Member(k, Activation.Relu, null)).ToArray();
+        solo.Learner.Device = GradientDevices.Create("ilgpu-cpu", solo);
+        using var population = (DevicePopulation)GradientDevices.CreatePopulation("ilgpu-cpu", batch)!;
+        try
+        {
+            solo.Learner.CollectRollout();
+            solo.Update(1.0, MetricsRecord.CreateStandard());
+            foreach (var b in batch)
+            {
+                b.Learner.CollectRollout();
+            }
+
+            var before = batch.Select(Bits).ToArray();
+            var e = Assert.Throws<ArgumentException>(() => population.UpdateAll([1, 1], [1.0, 1.0], [MetricsRecord.CreateStandard(), MetricsRecord.CreateStandard()], new Exception?[2]));
+            Assert.Contains("distinct", e.Message, StringComparison.Ordinal);
+            Assert.Throws<ArgumentException>(() => population.UpdateAll([3], [1.0], [MetricsRecord.CreateStandard()], new Exception?[1]));
+
+            var errors = new Exception?[] { new InvalidOperationException("left over from an earlier call") };
+            population.UpdateAll([1], [1.0], [MetricsRecord.CreateStandard()], errors);
+            Assert.Null(errors[0]);
+            Assert.Equal(Bits(solo), Bits(batch[1]));
+            Assert.Equal(before[0], Bits(batch[0]));
+            Assert.Equal(before[2], Bits(batch[2]));
+        }
+        finally
+        {
+            solo.Learner.Device?.Dispose();
+        }
+    }
+
+    [Fact]
     public void MembersTheBatchCannotServe_SayWhy_AndKeepTheirRolloutsOnTheDevice()
     {
         var a = Member(0, Activation.Tanh, null);

@@ -38,7 +38,12 @@ public sealed partial class PopulationRun
     public bool UpdatesOnDevice => _updates is not null;
 
     /// <summary>Why the members' updates stay on the CPU threads though a device is set; null when they run there, or with no device.</summary>
-    public string? UpdateUnavailableReason => _rollouts is null ? null : (_rollouts as IPopulationUpdateDevice)?.UpdateUnavailableReason ?? "the device batches rollouts only";
+    public string? UpdateUnavailableReason => _rollouts switch
+    {
+        null => null,
+        IPopulationUpdateDevice updates => updates.UpdateUnavailableReason,
+        _ => "the device batches rollouts only",
+    };
 
     /// <summary>
     /// The batched rollouts of the members still to train on <paramref name="device"/>, each member's learner pointed at
@@ -88,13 +93,33 @@ public sealed partial class PopulationRun
         if (count > 0)
         {
             long t0 = Stopwatch.GetTimestamp();
-            _updates!.UpdateAll(_batchMembers.AsSpan(0, count), _batchProgress.AsSpan(0, count), new ArraySegment<MetricsRecord>(_batchMetrics, 0, count), _batchErrors, Threads);
+            try
+            {
+                _updates!.UpdateAll(_batchMembers.AsSpan(0, count), _batchProgress.AsSpan(0, count), new ArraySegment<MetricsRecord>(_batchMetrics, 0, count), _batchErrors, Threads);
+            }
+            catch (Exception e)
+            {
+                // the batch itself failed (the device, or a member's pass outside its own checks): every member of the
+                // batch ends as a solo run whose update threw it would, and the finish phase reports each by name
+                var error = e is AggregateException { InnerExceptions.Count: 1 } one ? one.InnerExceptions[0] : e;
+                for (int j = 0; j < count; j++)
+                {
+                    _batchErrors[j] ??= error;
+                }
+            }
+
             _batchSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds / count; // each member's share of the batch
         }
 
-        _phase = TickPhase.Finish;
-        RunTick(group);
-        _phase = TickPhase.Step;
+        try
+        {
+            _phase = TickPhase.Finish;
+            RunTick(group);
+        }
+        finally
+        {
+            _phase = TickPhase.Step;
+        }
     }
 
     /// <summary>A worker's step of member <paramref name="i"/> in the current phase.</summary>

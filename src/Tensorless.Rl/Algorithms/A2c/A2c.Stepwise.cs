@@ -13,7 +13,7 @@ public sealed partial class A2c : IMinibatchUpdate
 {
     private UpdateStats _passStats;
     private double _passLearningRate;
-    private bool _passActive, _passLoaded;
+    private bool _passActive, _passLoaded, _passPending;
 
     /// <inheritdoc />
     public Minibatch CurrentMinibatch => _batch;
@@ -36,6 +36,7 @@ public sealed partial class A2c : IMinibatchUpdate
         _passStats = default;
         _passActive = true;
         _passLoaded = false;
+        _passPending = false;
     }
 
     /// <inheritdoc />
@@ -48,6 +49,7 @@ public sealed partial class A2c : IMinibatchUpdate
         }
 
         _passLoaded = true;
+        _passPending = true;
         _batch.Load(_parts.Learner.Buffer, _indices);
         if (Options.OnPolicy.NormalizeAdvantage)
         {
@@ -61,6 +63,12 @@ public sealed partial class A2c : IMinibatchUpdate
     public bool AcceptGradient(in UpdateStats stats)
     {
         CheckPass();
+        if (!_passPending)
+        {
+            throw new InvalidOperationException("AcceptGradient takes the gradient of the batch NextMinibatch loaded; call NextMinibatch first.");
+        }
+
+        _passPending = false;
         _parts.Learner.EnsureFinite(stats.Loss, "the A2C loss");
         _passStats = stats;
         return true;

@@ -15,7 +15,7 @@ public sealed partial class Ppo : IMinibatchUpdate
     private UpdateStats _passTotals;
     private double _passLearningRate;
     private int _passEpoch, _passStart, _passBatches, _passSteps, _passEpochsRun;
-    private bool _passStop, _passFullBatch, _passActive;
+    private bool _passStop, _passFullBatch, _passActive, _passPending;
 
     /// <inheritdoc />
     public Minibatch CurrentMinibatch => _minibatch;
@@ -44,6 +44,7 @@ public sealed partial class Ppo : IMinibatchUpdate
         _passEpoch = _passStart = _passBatches = _passSteps = _passEpochsRun = 0;
         _passStop = false;
         _passActive = true;
+        _passPending = false;
         // one minibatch holding the whole rollout (the seeds' full-batch policy iterations): the order of its rows does
         // not matter, so it is gathered and normalised once rather than shuffled and gathered every epoch
         _passFullBatch = Options.MinibatchSize == _indices.Length;
@@ -61,6 +62,7 @@ public sealed partial class Ppo : IMinibatchUpdate
     public bool NextMinibatch()
     {
         CheckPass();
+        CheckPending(expected: false);
         if (_passStop || _passEpoch >= Options.NumEpochs)
         {
             return false;
@@ -76,6 +78,7 @@ public sealed partial class Ppo : IMinibatchUpdate
             LoadMinibatch(_parts.Learner.Buffer, identity: false, _passStart);
         }
 
+        _passPending = true;
         return true;
     }
 
@@ -89,6 +92,8 @@ public sealed partial class Ppo : IMinibatchUpdate
     public bool AcceptGradient(in UpdateStats stats)
     {
         CheckPass();
+        CheckPending(expected: true);
+        _passPending = false;
         if (Options.TargetKl is double targetKl && stats.ApproxKl > Options.TargetKlFactor * targetKl)
         {
             _passStop = true;
@@ -177,6 +182,17 @@ public sealed partial class Ppo : IMinibatchUpdate
         if (!_passActive)
         {
             throw new InvalidOperationException("No PPO update pass is under way; call BeginUpdatePass first.");
+        }
+    }
+
+    // NextMinibatch and AcceptGradient alternate: a second NextMinibatch would reshuffle or skip the pending minibatch
+    private void CheckPending(bool expected)
+    {
+        if (_passPending != expected)
+        {
+            throw new InvalidOperationException(expected
+                ? "AcceptGradient takes the gradient of the minibatch NextMinibatch loaded; call NextMinibatch first."
+                : "The minibatch NextMinibatch loaded is still waiting for its gradient; call AcceptGradient first.");
         }
     }
 
