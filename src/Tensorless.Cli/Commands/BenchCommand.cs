@@ -116,10 +116,10 @@ internal static class BenchCommand
     {
         var rows = new Option<string>("--rows") { Description = "Batch rows to measure, comma-separated (default 128,2048).", DefaultValueFactory = _ => "128,2048" };
         var repeats = new Option<int>("--repeats") { Description = "Timed calls per figure; the best is reported (default 5).", DefaultValueFactory = _ => 5 };
-        var agents = new Option<string?>("--agents") { Description = "Also time a population's forward GEMM and rollouts: agent counts, comma-separated (e.g. 64,256,2048), each agent a 128 x 64 x 64 product and a PPO learner with 4 CartPole envs." };
+        var agents = new Option<string?>("--agents") { Description = "Also time a population's forward GEMM and training tick: agent counts, comma-separated (e.g. 64,256,2048), each agent a 128 x 64 x 64 product and a PPO learner with 4 CartPole envs (its rollout and one update)." };
         var devices = new Option<string?>("--devices") { Description = "Devices to measure, comma-separated (cpu, ilgpu-cpu, cuda, opencl); default every available one." };
         var steps = new Option<int>("--steps") { Description = "Time steps of the GAE and rollout figures (default 128).", DefaultValueFactory = _ => 128 };
-        var device = new Command("device", "The CPU kernels against every available ILGPU accelerator: forward GEMM, one PPO update (gradient, clipping and Adam on the device), GAE, a whole rollout (policy, envs and GAE on the device), and with --agents a population's batched GEMM and batched rollouts.") { rows, repeats, agents, steps, devices };
+        var device = new Command("device", "The CPU kernels against every available ILGPU accelerator: forward GEMM, one PPO update (gradient, clipping and Adam on the device), GAE, a whole rollout (policy, envs and GAE on the device), and with --agents a population's batched GEMM and its batched rollouts and updates.") { rows, repeats, agents, steps, devices };
         device.SetAction(parse =>
         {
             var list = Sizes(parse.GetValue(rows)!, "--rows", 8, 1 << 20);

@@ -23,8 +23,10 @@ public sealed record PopulationRequest
 
     /// <summary>
     /// Where the members' rollouts run, batched (all members' envs stepped by each launch): a registered device name
-    /// (<see cref="Training.GradientDevices.CreatePopulation"/>), or null for the CPU. The members' updates run on the
-    /// CPU threads either way; a member's own <see cref="RunRequest.Device"/> must be null.
+    /// (<see cref="Training.GradientDevices.CreatePopulation"/>), or null for the CPU. Where the device serves the members
+    /// (<see cref="Training.IPopulationUpdateDevice"/>: PPO or A2C members alike in the options the batch shares) their
+    /// updates run there batched too, and otherwise on the CPU threads (<see cref="PopulationRun.UpdateUnavailableReason"/>
+    /// says why). A member's own <see cref="RunRequest.Device"/> must be null.
     /// </summary>
     public string? Device { get; init; }
 
@@ -35,7 +37,7 @@ public sealed record PopulationRequest
     /// <param name="seeds">The seeds, one member each; no seed twice.</param>
     /// <param name="directory">The population directory.</param>
     /// <param name="threads">Threads, or null for the default.</param>
-    /// <param name="device">Where the members' rollouts run (<see cref="Device"/>), or null for the CPU.</param>
+    /// <param name="device">Where the members' rollouts (and, where it can, their updates) run (<see cref="Device"/>), or null for the CPU.</param>
     /// <returns>The request.</returns>
     /// <exception cref="ArgumentException">No seeds, or a seed twice.</exception>
     public static PopulationRequest ForSeeds(RunRequest template, IReadOnlyList<ulong> seeds, string directory, int? threads = null, string? device = null)

@@ -98,7 +98,7 @@ public sealed partial class PopulationRun : IDisposable
 
             if (m.Device is not null)
             {
-                throw new ArgumentException($"{name}: a member cannot have a device of its own; the population's Device batches every member's rollouts.");
+                throw new ArgumentException($"{name}: a member cannot have a device of its own; the population's Device batches every member's rollouts (and updates).");
             }
 
             if (m.Threads is int t && t != 1)
@@ -163,7 +163,7 @@ public sealed partial class PopulationRun : IDisposable
     /// <param name="threads">Threads; null keeps the saved count (the thread count does not change any member's bits).</param>
     /// <returns>The prepared population.</returns>
     /// <exception cref="InvalidDataException">The manifest or a member's checkpoint is missing or corrupt.</exception>
-    /// <param name="device">Where the members' rollouts run from now on (<see cref="PopulationRequest.Device"/>), or null for the CPU.</param>
+    /// <param name="device">Where the members' rollouts (and, where it can, their updates) run from now on (<see cref="PopulationRequest.Device"/>), or null for the CPU.</param>
     public static PopulationRun Resume(string directory, int? threads = null, string? device = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
