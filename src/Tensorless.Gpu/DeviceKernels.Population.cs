@@ -12,6 +12,8 @@ public sealed partial class DeviceKernels
     private Action<Index1D, ArrayView<double>, int, ArrayView<double>, double> batchedScaleToNorm = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, ArrayView<double>, AdamScalars> batchedAdam = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, ArrayView<double>, double, double, double> batchedRmsProp = null!;
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, int, int> repeatRows = null!;
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int> batchedLogStdBackward = null!;
 
     /// <summary>
     /// <see cref="AccumulateClippedSurrogateBackward"/> for <paramref name="batch"/> members of <paramref name="rows"/>
@@ -114,6 +116,36 @@ public sealed partial class DeviceKernels
         }
     }
 
+    /// <summary>Each member's [d] row of <paramref name="src"/> [K x d] copied to its <paramref name="rows"/> rows of <paramref name="dst"/> [K x rows x d].</summary>
+    public void BatchedRepeatRows(ArrayView<double> src, ArrayView<double> dst, int batch, int rows, int d)
+    {
+        long n = (long)batch * rows * d;
+        CheckLength(src.Length, (long)batch * d);
+        CheckLength(dst.Length, n);
+        if (n > 0)
+        {
+            repeatRows((int)n, src, dst, rows, d);
+        }
+    }
+
+    /// <summary>
+    /// The log-std's part of <see cref="AccumulateGaussianLogProbBackward"/> (shared log-std) for <paramref name="batch"/>
+    /// members: member k's log-std [d] (row k of <paramref name="logStd"/> and <paramref name="gLogStd"/>, [K x d]) gains
+    /// <c>g (z^2 - 1)</c> over its own <paramref name="rows"/> rows of mean and actions [K x rows x d], in row order.
+    /// </summary>
+    public void BatchedAccumulateGaussianLogStdBackward(ArrayView<double> g, ArrayView<double> mean, ArrayView<double> logStd, ArrayView<double> actions, ArrayView<double> gLogStd, int batch, int rows, int d)
+    {
+        long n = (long)batch * rows;
+        CheckLength(g.Length, n);
+        CheckColumns(n * d, mean, actions, actions);
+        CheckLength(logStd.Length, (long)batch * d);
+        CheckLength(gLogStd.Length, (long)batch * d);
+        if (batch > 0 && d > 0)
+        {
+            batchedLogStdBackward(batch * d, g, mean, logStd, actions, gLogStd, rows, d);
+        }
+    }
+
     /// <summary>Member k's Adam step scalars as <see cref="AdamStep"/> computes them: <c>(-(lr / bc1), sqrt(bc2))</c>.</summary>
     public static (double NegStepSize, double Bc2Sqrt) AdamStepScalars(double lr, double beta1, double beta2, long step) =>
         (-(lr / (1.0 - Math.Pow(beta1, step))), Math.Sqrt(1.0 - Math.Pow(beta2, step)));
@@ -125,6 +157,8 @@ public sealed partial class DeviceKernels
         batchedGlobalNorm = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, int, ArrayView<double>>(PopulationTrainingKernels.GlobalNorm);
         batchedScaleToNorm = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, int, ArrayView<double>, double>(PopulationTrainingKernels.ScaleToNorm);
         batchedRmsProp = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, ArrayView<double>, double, double, double>(PopulationTrainingKernels.RmsProp);
+        repeatRows = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, int, int>(PopulationTrainingKernels.RepeatRows);
+        batchedLogStdBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int>(PopulationTrainingKernels.LogStdGradient);
         batchedAdam = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, ArrayView<double>, AdamScalars>(PopulationTrainingKernels.Adam);
     }
 }

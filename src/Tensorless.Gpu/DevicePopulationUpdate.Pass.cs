@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using Tensorless.Autodiff.Nn;
+using Tensorless.Rl.Policies;
 using Tensorless.Rl.Metrics;
 using Tensorless.Rl.Training;
 
@@ -81,9 +82,9 @@ internal sealed partial class DevicePopulationUpdate
             if (_active[m])
             {
                 var b = _members[m].CurrentMinibatch;
-                int r = _rows, obs = _obsSize;
+                int r = _rows, obs = _obsSize, a = _head.ActionColumns;
                 b.Observations.Data[..(r * obs)].CopyTo(_hostObs.AsSpan(m * r * obs, r * obs));
-                b.Actions.Data[..r].CopyTo(_hostActions.AsSpan(m * r, r));
+                b.Actions.Data[..(r * a)].CopyTo(_hostActions.AsSpan(m * r * a, r * a));
                 b.OldLogProbs.Data[..r].CopyTo(_hostOld.AsSpan(m * r, r));
                 b.Advantages.Data[..r].CopyTo(_hostAdvantages.AsSpan(m * r, r));
                 b.Returns.Data[..r].CopyTo(_hostReturns.AsSpan(m * r, r));
@@ -111,15 +112,15 @@ internal sealed partial class DevicePopulationUpdate
     // every member's actor, head and critic over its rows; log pi, H and V come back for the diagnostics
     private void Forward()
     {
-        long rows = (long)_members.Length * _rows;
         _device.CopyToDevice(_hostObs, _obs.View);
         _device.CopyToDevice(_hostActions, _actions.View);
         _device.CopyToDevice(_hostOld, _oldLogProbs.View);
         _device.CopyToDevice(_hostAdvantages, _advantages.View);
-        var logits = _actor.Forward(_obs.View, _rows);
-        _head.Forward(logits, _actions.View, _logProb.View, _entropy.View, (int)rows);
+        var head = _actor.Forward(_obs.View, _rows);
+        _head.Forward(head, _actions.View, _logProb.View, _entropy.View);
         _device.CopyToHost(_logProb.View, _hostLogProb);
-        _device.CopyToHost(_entropy.View, _hostEntropy);
+        int entropies = _members.Length * _head.EntropyPerMember;
+        _device.CopyToHost(_entropy.View.SubView(0, entropies), _hostEntropy.AsSpan(0, entropies));
         if (_withValue)
         {
             _device.CopyToDevice(_hostReturns, _returns.View);
@@ -142,7 +143,8 @@ internal sealed partial class DevicePopulationUpdate
             int r = _rows;
             var member = _members[m];
             var logProb = _hostLogProb.AsSpan(m * r, r);
-            var entropy = _hostEntropy.AsSpan(m * r, r);
+            int h = _head.EntropyPerMember;
+            var entropy = _hostEntropy.AsSpan(m * h, h);
             var values = _withValue ? _hostValues.AsSpan(m * r, r) : default;
             var stats = _isPpo
                 ? DeviceActorCriticGradient.PpoClipStats(logProb, entropy, values, member.CurrentMinibatch, r, _hostClip[m], _entCoef, _vfCoef)
@@ -187,8 +189,7 @@ internal sealed partial class DevicePopulationUpdate
             // L_policy = -mean(A log pi) per member: each log pi gets (-1 * (1 / rows)) * A, as the single agent's rule
             _kernels.AccumulateScaled(_advantages.View, -1.0 * (1.0 / _rows), _gradLogProb.View, rows);
         }
-        var logits = _actor.LastOutput(_rows);
-        _head.Backward(logits, _actions.View, _entropy.View, _gradLogProb.View, -_entCoef * (1.0 / _rows), _gradHead.View, rows);
+        _head.Backward(_actor.LastOutput(_rows), _actions.View, _entropy.View, _gradLogProb.View, _entCoef, _gradHead.View);
         _actor.Backward(_obs.View, _gradHead.View, _rows);
         if (_withValue)
         {
@@ -203,6 +204,7 @@ internal sealed partial class DevicePopulationUpdate
     {
         _actor.Upload([.. _agents.Select(a => a.Policy.ActorLayers)]);
         _critic.Upload([.. _agents.Select(a => a.Policy.CriticLayers)]);
+        _head.Upload([.. _agents.Select(a => a.Policy)]);
     }
 
     // the listed members' trained parameters back into their CPU policies (the others' are not touched)
@@ -210,21 +212,24 @@ internal sealed partial class DevicePopulationUpdate
     {
         var actors = new IReadOnlyList<Linear>?[_agents.Length];
         var critics = new IReadOnlyList<Linear>?[_agents.Length];
+        var policies = new ActorCriticPolicy?[_agents.Length];
         foreach (int m in members)
         {
             actors[m] = _agents[m].Policy.ActorLayers;
             critics[m] = _agents[m].Policy.CriticLayers;
+            policies[m] = _agents[m].Policy;
         }
 
         _actor.Download(actors);
         _critic.Download(critics);
+        _head.Download(policies);
     }
 
     private void AllocateHost(int k)
     {
         long rows = (long)k * _rows;
         _hostObs = new double[rows * _obsSize];
-        _hostActions = new double[rows];
+        _hostActions = new double[rows * _head.ActionColumns];
         _hostOld = new double[rows];
         _hostAdvantages = new double[rows];
         _hostReturns = new double[rows];

@@ -12,8 +12,8 @@ namespace Tensorless.Gpu;
 /// <summary>
 /// A population's updates batched on a device (issue 11): every member's update pass (<see cref="IMinibatchUpdate"/>:
 /// PPO's epochs of minibatches, A2C's one batch) runs in lockstep, and each round of minibatches is one batched forward
-/// and backward pass of all the members' actors and critics (<see cref="DeviceMlpStack"/>), one categorical head over
-/// all their rows, and one per-member clipping and optimizer step (<see cref="DevicePopulationOptimizer"/>). Each member
+/// and backward pass of all the members' actors and critics (<see cref="DeviceMlpStack"/>), one head over all their rows
+/// (<see cref="DevicePopulationHead"/>: categorical, or diagonal Gaussian with each member's log-std), and one per-member clipping and optimizer step (<see cref="DevicePopulationOptimizer"/>). Each member
 /// keeps its own minibatch order (its generator), its schedules' learning rate and clip range, its optimizer's step count
 /// and its target-KL stop; a member that stops is masked out of the steps. Every member's gradient and step are the
 /// kernels' bits for that member alone, so a member ends with the bits of its own solo update on the same device
@@ -22,7 +22,7 @@ namespace Tensorless.Gpu;
 /// </summary>
 /// <remarks>
 /// Serves members of one algorithm, PPO (the clipped objective, no value clipping) or A2C, alike in what the batch
-/// shares: separate actor and critic networks of one shape with biases, a categorical head, one optimizer (Adam or
+/// shares: separate actor and critic networks of one shape with biases, one action space, one optimizer (Adam or
 /// RMSprop) with one set of hyperparameters, one minibatch size, entropy and value coefficient, gradient-norm limit, and
 /// joint or separate value training. <see cref="TryCreate"/> names what differs otherwise, and the members then update
 /// on the CPU threads.
@@ -37,14 +37,14 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
     private readonly bool _isPpo;
     private readonly int _rows, _obsSize;
     private readonly DeviceMlpStack _actor, _critic;
-    private readonly DeviceCategoricalHead _head;
+    private readonly DevicePopulationHead _head;
     private readonly DevicePopulationOptimizer _optimizer;
     private readonly bool _withValue;
     private readonly double _entCoef, _vfCoef;
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _obs, _actions, _oldLogProbs, _advantages, _returns, _logProb, _entropy;
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _gradLogProb, _gradHead, _gradValues, _clipRanges;
 
-    private DevicePopulationUpdate(GpuDevice device, DeviceKernels kernels, IOnPolicyAlgorithm[] agents, DevicePopulationOptimizer.Slot[] slots, DeviceMlpStack actor, DeviceMlpStack critic)
+    private DevicePopulationUpdate(GpuDevice device, DeviceKernels kernels, IOnPolicyAlgorithm[] agents, DevicePopulationOptimizer.Slot[] slots, DeviceMlpStack actor, DeviceMlpStack critic, DevicePopulationHead head)
     {
         _device = device;
         _kernels = kernels;
@@ -54,6 +54,7 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
         _isPpo = _ppo[0] is not null;
         _actor = actor;
         _critic = critic;
+        _head = head;
         var first = _members[0];
         var options = ((IOnPolicyAlgorithm)first).Learner.Options;
         int k = agents.Length;
@@ -63,10 +64,9 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
         _entCoef = options.EntCoef;
         _vfCoef = options.VfCoef;
         _optimizer = new DevicePopulationOptimizer(device, kernels, [.. _members.Select(m => m.UpdateOptimizer)], slots, options.MaxGradNorm);
-        _head = new DeviceCategoricalHead(device, kernels, agents[0].Policy.HeadSize);
         long rows = (long)k * _rows;
         _obs = device.Allocate(rows * _obsSize);
-        _actions = device.Allocate(rows);
+        _actions = device.Allocate(rows * head.ActionColumns);
         _oldLogProbs = device.Allocate(rows);
         _advantages = device.Allocate(rows);
         _returns = device.Allocate(rows);
@@ -98,26 +98,30 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
         var policy = members[0].Policy;
         var actor = new DeviceMlpStack(device, kernels, policy.ActorLayers, policy.Options.Activation, members.Length);
         var critic = new DeviceMlpStack(device, kernels, policy.CriticLayers, policy.Options.Activation, members.Length);
-        actor.EnableTraining();
-        critic.EnableTraining();
-        var slots = Slots(members, actor, critic, out reason);
-        if (slots is null)
-        {
-            actor.Dispose();
-            critic.Dispose();
-            return null;
-        }
-
+        DevicePopulationHead? head = null;
         try
         {
-            return new DevicePopulationUpdate(device, kernels, members, slots, actor, critic);
+            actor.EnableTraining();
+            critic.EnableTraining();
+            head = DevicePopulationHead.Create(device, kernels, policy, members.Length, ((IMinibatchUpdate)members[0]).CurrentRows);
+            var slots = Slots(members, actor, critic, head, out reason);
+            if (slots is not null)
+            {
+                return new DevicePopulationUpdate(device, kernels, members, slots, actor, critic, head);
+            }
         }
         catch
         {
+            head?.Dispose();
             actor.Dispose();
             critic.Dispose();
             throw;
         }
+
+        head.Dispose();
+        actor.Dispose();
+        critic.Dispose();
+        return null;
     }
 
     public void Dispose()
@@ -159,7 +163,6 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
                 agent is Ppo { Options.PolicyObjective: not PolicyObjective.Clip } ? "the clipped objective (policy_objective=Clip)"
                 : agent is Ppo { Options.ClipRangeVf: not null } ? "no value clipping (clip_range_vf unset)"
                 : !policy.HasSeparateNetworks ? "separate actor and critic networks (policy.shared_trunk=false)"
-                : !policy.IsDiscrete ? "a Discrete action space (Box actions keep their own log-std, which the batch does not stack yet)"
                 : policy.ActorLayers.Concat(policy.CriticLayers).Any(l => l.Bias is null) ? "layers with biases"
                 : agent.Learner.GradientReducer is not null ? "a single process (not --distributed)"
                 : null;
@@ -199,7 +202,7 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
         a.Count == b.Count && a.Zip(b).All(p => p.First.InFeatures == p.Second.InFeatures && p.First.OutFeatures == p.Second.OutFeatures);
 
     // the optimizers' parameter order as stacked arrays: every member's optimizer must train the same arrays in one order
-    private static DevicePopulationOptimizer.Slot[]? Slots(IOnPolicyAlgorithm[] members, DeviceMlpStack actor, DeviceMlpStack critic, out string? reason)
+    private static DevicePopulationOptimizer.Slot[]? Slots(IOnPolicyAlgorithm[] members, DeviceMlpStack actor, DeviceMlpStack critic, DevicePopulationHead head, out string? reason)
     {
         var arrays = new List<((ArrayView<double> Value, ArrayView<double> Grad, int Length) View, Func<ActorCriticPolicy, Parameter> Of)>();
         for (int l = 0; l < actor.Layers; l++)
@@ -216,6 +219,7 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
             arrays.Add((critic.Bias(l), p => p.CriticLayers[layer].Bias!));
         }
 
+        arrays.AddRange(head.Arrays());
         static IReadOnlyList<Parameter> Trained(IOnPolicyAlgorithm m) => ((IMinibatchUpdate)m).UpdateOptimizer.Parameters;
         var order = Trained(members[0]).Select(p => arrays.FindIndex(a => a.Of(members[0].Policy) == p)).ToArray();
         bool same = order.All(i => i >= 0) && members.All(m =>
@@ -223,7 +227,7 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
             && order.Select((a, i) => arrays[a].Of(m.Policy) == Trained(m)[i]).All(x => x));
         if (!same)
         {
-            reason = "the batched update needs every member's optimizer to train its actor and critic layers in one order";
+            reason = "the batched update needs every member's optimizer to train its actor and critic layers (and log-std) in one order";
             return null;
         }
 

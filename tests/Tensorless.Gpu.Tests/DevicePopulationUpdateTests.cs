@@ -19,8 +19,8 @@ public sealed class DevicePopulationUpdateTests
     public DevicePopulationUpdateTests() => GpuGradientDevices.Register();
 
     /// <summary>Member k: seed 11 + k, 4 envs x 16 steps, minibatches of 16 over 3 epochs, its own learning rate, linear schedules.</summary>
-    private static Ppo Member(int k, Activation activation, double? targetKl, bool valueFit = false, int minibatch = 16) =>
-        new(Gym.MakeVector("CartPole-v1", 4, seed: 11 + (ulong)k, maxEpisodeSteps: 40), new PpoOptions
+    private static Ppo Member(int k, Activation activation, double? targetKl, bool valueFit = false, int minibatch = 16, string env = "CartPole-v1") =>
+        new(Gym.MakeVector(env, 4, seed: 11 + (ulong)k, maxEpisodeSteps: 40), new PpoOptions
         {
             OnPolicy = new OnPolicyOptions
             {
@@ -36,8 +36,8 @@ public sealed class DevicePopulationUpdateTests
         });
 
     /// <summary>An A2C member: seed 21 + k, 4 envs x 8 steps, its own learning rate, RMSprop (A2C's default) or Adam.</summary>
-    private static A2c A2cMember(int k, Activation activation, bool valueFit, OptimizerKind optimizer = OptimizerKind.RmsProp) =>
-        new(Gym.MakeVector("CartPole-v1", 4, seed: 21 + (ulong)k, maxEpisodeSteps: 40), new A2cOptions
+    private static A2c A2cMember(int k, Activation activation, bool valueFit, OptimizerKind optimizer = OptimizerKind.RmsProp, string env = "CartPole-v1") =>
+        new(Gym.MakeVector(env, 4, seed: 21 + (ulong)k, maxEpisodeSteps: 40), new A2cOptions
         {
             OnPolicy = new OnPolicyOptions
             {
@@ -52,13 +52,14 @@ public sealed class DevicePopulationUpdateTests
         [.. agent.Policy.Parameters.SelectMany(p => p.Data.ToArray()), .. ((IMinibatchUpdate)agent).UpdateOptimizer.ExportState().OrderBy(e => e.Key, StringComparer.Ordinal).SelectMany(e => e.Value)];
 
     [Theory]
-    [InlineData(Activation.Tanh, false, OptimizerKind.RmsProp)]
-    [InlineData(Activation.Relu, true, OptimizerKind.Adam)]
-    public void BatchedA2cUpdates_AreEachMembersSoloDeviceBits(Activation activation, bool valueFit, OptimizerKind optimizer)
+    [InlineData(Activation.Tanh, false, OptimizerKind.RmsProp, "CartPole-v1")]
+    [InlineData(Activation.Relu, true, OptimizerKind.Adam, "CartPole-v1")]
+    [InlineData(Activation.Tanh, false, OptimizerKind.RmsProp, "MountainCarContinuous-v0")]
+    public void BatchedA2cUpdates_AreEachMembersSoloDeviceBits(Activation activation, bool valueFit, OptimizerKind optimizer, string env)
     {
         const int members = 3;
-        var solo = Enumerable.Range(0, members).Select(k => A2cMember(k, activation, valueFit, optimizer)).ToArray();
-        var batch = Enumerable.Range(0, members).Select(k => A2cMember(k, activation, valueFit, optimizer)).ToArray();
+        var solo = Enumerable.Range(0, members).Select(k => A2cMember(k, activation, valueFit, optimizer, env)).ToArray();
+        var batch = Enumerable.Range(0, members).Select(k => A2cMember(k, activation, valueFit, optimizer, env)).ToArray();
         foreach (var s in solo)
         {
             s.Learner.Device = GradientDevices.Create("ilgpu-cpu", s);
@@ -115,14 +116,15 @@ public sealed class DevicePopulationUpdateTests
     }
 
     [Theory]
-    [InlineData(Activation.Tanh, null, false)]
-    [InlineData(Activation.Relu, 0.0001, false)]
-    [InlineData(Activation.Tanh, 0.0001, true)]
-    public void BatchedUpdates_AreEachMembersSoloDeviceBits(Activation activation, double? targetKl, bool valueFit)
+    [InlineData(Activation.Tanh, null, false, "CartPole-v1")]
+    [InlineData(Activation.Relu, 0.0001, false, "CartPole-v1")]
+    [InlineData(Activation.Tanh, 0.0001, true, "CartPole-v1")]
+    [InlineData(Activation.Tanh, 0.003, false, "Pendulum-v1")]
+    public void BatchedUpdates_AreEachMembersSoloDeviceBits(Activation activation, double? targetKl, bool valueFit, string env)
     {
         const int members = 3;
-        var solo = Enumerable.Range(0, members).Select(k => Member(k, activation, targetKl, valueFit)).ToArray();
-        var batch = Enumerable.Range(0, members).Select(k => Member(k, activation, targetKl, valueFit)).ToArray();
+        var solo = Enumerable.Range(0, members).Select(k => Member(k, activation, targetKl, valueFit, env: env)).ToArray();
+        var batch = Enumerable.Range(0, members).Select(k => Member(k, activation, targetKl, valueFit, env: env)).ToArray();
         foreach (var s in solo)
         {
             s.Learner.Device = GradientDevices.Create("ilgpu-cpu", s);

@@ -48,10 +48,16 @@ internal static class GaussianRowKernels
     // one thread per log-std element: gLogStd += g[i] (z^2 - 1), over every row in order when the log-std is shared
     public static void LogProbBackwardLogStd(Index1D s, ArrayView<double> g, ArrayView<double> mean, ArrayView<double> logStd, ArrayView<double> actions, ArrayView<double> gLogStd, int rows, int d, int shared)
     {
-        double invSigma = Math.Exp(-logStd[s]);
         int first = shared != 0 ? 0 : s / d;
         int last = shared != 0 ? rows : first + 1;
-        int j = s - ((s / d) * d);
+        LogStdGradientAt(s, s - ((s / d) * d), first, last, g, mean, logStd, actions, gLogStd, d);
+    }
+
+    // log-std element s (column j) gains g[r] (z_rj^2 - 1) for rows first .. last - 1 in order: a kernel's body, and the
+    // population's (each member's log-std over its own rows)
+    public static void LogStdGradientAt(int s, int j, int first, int last, ArrayView<double> g, ArrayView<double> mean, ArrayView<double> logStd, ArrayView<double> actions, ArrayView<double> gLogStd, int d)
+    {
+        double invSigma = Math.Exp(-logStd[s]);
         double acc = gLogStd[s];
         for (int r = first; r < last; r++)
         {

@@ -60,4 +60,21 @@ internal static class PopulationTrainingKernels
             TrainingKernels.RmsPropAt(element, param, grad, squareAvg, steps[3 * k], alpha, eps, weightDecay);
         }
     }
+
+    // each member's [d] row repeated over its rows: dst [K x rows x d] from src [K x d] (a Gaussian's log-std per row)
+    public static void RepeatRows(Index1D i, ArrayView<double> src, ArrayView<double> dst, int rows, int d)
+    {
+        int element = i;
+        int member = element / (rows * d);
+        dst[element] = src[(member * d) + (element - ((element / d) * d))];
+    }
+
+    // one thread per member and column: member k's log-std gradient over its own rows, in order (the single agent's
+    // shared log-std rule, GaussianRowKernels.LogProbBackwardLogStd)
+    public static void LogStdGradient(Index1D s, ArrayView<double> g, ArrayView<double> mean, ArrayView<double> logStd, ArrayView<double> actions, ArrayView<double> gLogStd, int rows, int d)
+    {
+        int element = s;
+        int member = element / d;
+        GaussianRowKernels.LogStdGradientAt(element, element - (member * d), member * rows, (member + 1) * rows, g, mean, logStd, actions, gLogStd, d);
+    }
 }
