@@ -33,17 +33,26 @@ public sealed class DeviceOptionTests : IDisposable
     }
 
     [Fact]
-    public void APopulationOnIlgpuCpu_BatchesItsRollouts()
+    public void APopulationOnIlgpuCpu_BatchesItsRolloutsAndUpdates()
     {
         var (code, output, error) = Run("train", "--seeds", "1-2", "--device", "ilgpu-cpu", "--total-steps", "256", "--set", "n_epochs=1",
             "--set", "policy.hidden_sizes=[8]", "--eval-episodes", "1", "--out", _dir, "--plain");
         Assert.True(code == 0, error + output);
-        Assert.Contains("for the members' rollouts (batched)", output);
+        Assert.Contains("for the members' rollouts and updates (batched)", output);
         foreach (string seed in new[] { "seed1", "seed2" })
         {
             using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, seed, "summary.json")));
             Assert.Equal(256, summary.RootElement.GetProperty("env_steps").GetInt64());
         }
+    }
+
+    [Fact]
+    public void APopulationTheBatchedUpdateCannotServe_SaysWhyItsUpdatesStayOnTheCpu()
+    {
+        var (code, output, error) = Run("train", "--seeds", "1-2", "--algo", "trpo", "--device", "ilgpu-cpu", "--total-steps", "256",
+            "--set", "policy.hidden_sizes=[8]", "--set", "batch_size=64", "--eval-episodes", "0", "--out", _dir, "--plain");
+        Assert.True(code == 0, error + output);
+        Assert.Contains("for the members' rollouts (batched); their updates run on the CPU threads: the batched update serves PPO and A2C members, not trpo.", output);
     }
 
     [Theory]
@@ -66,9 +75,9 @@ public sealed class DeviceOptionTests : IDisposable
         Assert.Contains("  ilgpu-cpu ", output);
         Assert.Contains("rollout of 2 steps x m envs", output);
         Assert.True(output.Contains("  cuda ", StringComparison.Ordinal) || output.Contains("cuda: not available", StringComparison.Ordinal), output);
-        // the population GEMM and rollout tables: one row per device for 2 agents, after the single-agent table's two
+        // the population GEMM and tick tables: one row per device for 2 agents, after the single-agent table's two
         Assert.Contains("population GEMM: K agents", output);
-        Assert.Contains("population rollout: K PPO agents x 4 CartPole envs x 2 steps", output);
+        Assert.Contains("population tick: K PPO agents x 4 CartPole envs x 2 steps", output);
         Assert.Equal(6, output.Split('\n').Count(l => l.TrimStart().StartsWith("cpu ", StringComparison.Ordinal) || l.TrimStart().StartsWith("ilgpu-cpu ", StringComparison.Ordinal)));
     }
 
