@@ -17,7 +17,7 @@ namespace Tensorless.Bench;
 public class DeviceGaeBenchmarks
 {
     private const int Steps = 128;
-    private double[] _rewards = [], _values = [], _truncationValues = [], _last = [], _advantages = [], _returns = [], _zeros = [];
+    private double[] _rewards = [], _values = [], _truncationValues = [], _last = [], _advantages = [], _returns = [];
     private bool[] _terminated = [], _truncated = [];
     private GpuDevice? _device;
     private DeviceKernels? _kernels;
@@ -47,7 +47,6 @@ public class DeviceGaeBenchmarks
         _last = Random(rng, Envs);
         _advantages = new double[n];
         _returns = new double[n];
-        _zeros = new double[Envs];
         _terminated = new bool[n];
         _truncated = new bool[n];
         for (int i = 0; i < n; i += 37)
@@ -91,7 +90,7 @@ public class DeviceGaeBenchmarks
             for (int t = Steps - 1; t >= 0; t--)
             {
                 ReadOnlySpan<double> next = t == Steps - 1 ? _last : _values.AsSpan((t + 1) * e, e);
-                ReadOnlySpan<double> nextAdvantages = t == Steps - 1 ? _zeros : _advantages.AsSpan((t + 1) * e, e);
+                ReadOnlySpan<double> nextAdvantages = t == Steps - 1 ? [] : _advantages.AsSpan((t + 1) * e, e); // no carry at the last step, as Gae runs it
                 AdvantageKernels.GaeRow(_rewards.AsSpan(t * e, e), _values.AsSpan(t * e, e), next, _truncationValues.AsSpan(t * e, e),
                     _terminated.AsSpan(t * e, e), _truncated.AsSpan(t * e, e), nextAdvantages, 0.99, 0.99 * 0.95, _advantages.AsSpan(t * e, e), _returns.AsSpan(t * e, e));
             }

@@ -137,7 +137,8 @@ public sealed partial class DeviceKernels
     {
         long n = (long)batch * rows;
         CheckLength(g.Length, n);
-        CheckColumns(n * d, mean, actions, actions);
+        CheckLength(mean.Length, n * d);
+        CheckLength(actions.Length, n * d);
         CheckLength(logStd.Length, (long)batch * d);
         CheckLength(gLogStd.Length, (long)batch * d);
         if (batch > 0 && d > 0)

@@ -102,6 +102,9 @@ internal sealed partial class DeviceMlpStack : IDisposable
         }
     }
 
+    /// <summary>Allocates the activations (and, with training enabled, their gradients) for <paramref name="rows"/> rows per member now, so a device too small fails here rather than in the first pass.</summary>
+    public void Reserve(int rows) => EnsureCapacity(rows);
+
     private void EnsureCapacity(int rows)
     {
         if (rows <= _capacity)

@@ -7,7 +7,7 @@ namespace Tensorless.Gpu;
 /// <summary>
 /// A population on one device: the device, its kernels (compiled once for all members), one <see cref="DeviceRollout"/>
 /// over every member (K x N envs stepped by each launch, <see cref="IPopulationRolloutDevice"/>) and, where the members
-/// are alike PPO agents, one <see cref="DevicePopulationUpdate"/> that runs all their updates in lockstep
+/// are PPO or A2C agents alike in what a batch shares, one <see cref="DevicePopulationUpdate"/> that runs all their updates in lockstep
 /// (<see cref="IPopulationUpdateDevice"/>); otherwise <see cref="UpdateUnavailableReason"/> says why the members update
 /// on the CPU threads.
 /// </summary>

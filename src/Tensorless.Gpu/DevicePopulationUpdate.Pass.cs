@@ -7,12 +7,12 @@ using Tensorless.Rl.Training;
 
 namespace Tensorless.Gpu;
 
-/// <summary>One batched update of the listed members: the lockstep loop over their PPO passes.</summary>
+/// <summary>One batched update of the listed members: the lockstep loop over their update passes (<see cref="Rl.Algorithms.IMinibatchUpdate"/>).</summary>
 internal sealed partial class DevicePopulationUpdate
 {
     private double[] _hostObs = [], _hostActions = [], _hostOld = [], _hostAdvantages = [], _hostReturns = [];
     private double[] _hostLogProb = [], _hostEntropy = [], _hostValues = [], _hostClip = [];
-    private bool[] _active = [];
+    private bool[] _active = [], _listed = [];
     private int[] _slotOf = [];
     private int _threads = 1;
 
@@ -27,6 +27,7 @@ internal sealed partial class DevicePopulationUpdate
         _threads = threads;
         int k = _members.Length;
         Array.Clear(_active);
+        Array.Clear(_listed);
         for (int j = 0; j < members.Length; j++)
         {
             int m = members[j];
@@ -34,6 +35,7 @@ internal sealed partial class DevicePopulationUpdate
             errors[j] = null;
             _members[m].BeginUpdatePass(progressRemaining[j]);
             _hostClip[m] = _ppo[m]?.CurrentClipRange ?? 0.0;
+            _listed[m] = true;
             _active[m] = true;
             _slotOf[m] = j;
         }
@@ -52,21 +54,24 @@ internal sealed partial class DevicePopulationUpdate
 
         Download(members);
         _optimizer.Download(members);
-        foreach (int m in members)
+        // each listed member's end of pass (its metrics, the seeds' value fit on its CPU critic), on the threads
+        ForMembers(m =>
         {
-            int j = _slotOf[m];
-            if (errors[j] is null)
+            if (!_listed[m] || errors[_slotOf[m]] is not null)
             {
-                try
-                {
-                    _members[m].EndUpdatePass(metrics[j]);
-                }
-                catch (Exception e)
-                {
-                    errors[j] = e;
-                }
+                return;
             }
-        }
+
+            int j = _slotOf[m];
+            try
+            {
+                _members[m].EndUpdatePass(metrics[j]);
+            }
+            catch (Exception e)
+            {
+                errors[j] = e;
+            }
+        });
     }
 
     // every active member's next minibatch packed for the device; false when no member has one left
@@ -238,6 +243,7 @@ internal sealed partial class DevicePopulationUpdate
         _hostValues = new double[rows];
         _hostClip = new double[k];
         _active = new bool[k];
+        _listed = new bool[k];
         _slotOf = new int[k];
     }
 }

@@ -63,19 +63,34 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
         _withValue = first.TrainsValueJointly;
         _entCoef = options.EntCoef;
         _vfCoef = options.VfCoef;
-        _optimizer = new DevicePopulationOptimizer(device, kernels, [.. _members.Select(m => m.UpdateOptimizer)], slots, options.MaxGradNorm);
-        long rows = (long)k * _rows;
-        _obs = device.Allocate(rows * _obsSize);
-        _actions = device.Allocate(rows * head.ActionColumns);
-        _oldLogProbs = device.Allocate(rows);
-        _advantages = device.Allocate(rows);
-        _returns = device.Allocate(rows);
-        _logProb = device.Allocate(rows);
-        _entropy = device.Allocate(rows);
-        _gradLogProb = device.Allocate(rows);
-        _gradHead = device.Allocate(rows * agents[0].Policy.HeadSize);
-        _gradValues = device.Allocate(rows);
-        _clipRanges = device.Allocate(k);
+        try
+        {
+            _optimizer = new DevicePopulationOptimizer(device, kernels, [.. _members.Select(m => m.UpdateOptimizer)], slots, options.MaxGradNorm);
+            long rows = (long)k * _rows;
+            _obs = device.Allocate(rows * _obsSize);
+            _actions = device.Allocate(rows * head.ActionColumns);
+            _oldLogProbs = device.Allocate(rows);
+            _advantages = device.Allocate(rows);
+            _returns = device.Allocate(rows);
+            _logProb = device.Allocate(rows);
+            _entropy = device.Allocate(rows);
+            _gradLogProb = device.Allocate(rows);
+            _gradHead = device.Allocate(rows * agents[0].Policy.HeadSize);
+            _gradValues = device.Allocate(rows);
+            _clipRanges = device.Allocate(k);
+        }
+        catch
+        {
+            // the stacks and head are the caller's to dispose; what this constructor allocated is freed here
+            _optimizer?.Dispose();
+            foreach (var buffer in DeviceBuffers())
+            {
+                buffer?.Dispose();
+            }
+
+            throw;
+        }
+
         AllocateHost(k);
     }
 
@@ -96,14 +111,21 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
 
         var members = agents.ToArray();
         var policy = members[0].Policy;
-        var actor = new DeviceMlpStack(device, kernels, policy.ActorLayers, policy.Options.Activation, members.Length);
-        var critic = new DeviceMlpStack(device, kernels, policy.CriticLayers, policy.Options.Activation, members.Length);
+        int rows = ((IMinibatchUpdate)members[0]).CurrentRows;
+        DeviceMlpStack? actor = null, critic = null;
         DevicePopulationHead? head = null;
         try
         {
+            // every buffer of the passes is allocated here, so a device too small for the batch fails now (the caller
+            // then keeps the rollouts on the device and the updates on the CPU) rather than in the first update
+            actor = new DeviceMlpStack(device, kernels, policy.ActorLayers, policy.Options.Activation, members.Length);
+            critic = new DeviceMlpStack(device, kernels, policy.CriticLayers, policy.Options.Activation, members.Length);
             actor.EnableTraining();
             critic.EnableTraining();
-            head = DevicePopulationHead.Create(device, kernels, policy, members.Length, ((IMinibatchUpdate)members[0]).CurrentRows);
+            actor.Reserve(rows);
+            critic.Reserve(rows);
+            head = DevicePopulationHead.Create(device, kernels, policy, members.Length, rows);
+            head.Reserve();
             var slots = Slots(members, actor, critic, head, out reason);
             if (slots is not null)
             {
@@ -113,8 +135,8 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
         catch
         {
             head?.Dispose();
-            actor.Dispose();
-            critic.Dispose();
+            actor?.Dispose();
+            critic?.Dispose();
             throw;
         }
 
@@ -130,11 +152,14 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
         _critic.Dispose();
         _head.Dispose();
         _optimizer.Dispose();
-        foreach (var buffer in new[] { _obs, _actions, _oldLogProbs, _advantages, _returns, _logProb, _entropy, _gradLogProb, _gradHead, _gradValues, _clipRanges })
+        foreach (var buffer in DeviceBuffers())
         {
             buffer.Dispose();
         }
     }
+
+    private MemoryBuffer1D<double, Stride1D.Dense>[] DeviceBuffers() =>
+        [_obs, _actions, _oldLogProbs, _advantages, _returns, _logProb, _entropy, _gradLogProb, _gradHead, _gradValues, _clipRanges];
 
     // what keeps these members from one batched update, or null
     private static string? Check(IReadOnlyList<IOnPolicyAlgorithm> agents)

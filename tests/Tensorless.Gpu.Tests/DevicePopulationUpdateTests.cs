@@ -10,7 +10,7 @@ namespace Tensorless.Gpu.Tests;
 /// <summary>
 /// A population's PPO and A2C updates batched on ILGPU's CPU accelerator (<see cref="DevicePopulationUpdate"/>): every member
 /// ends each update with the bits of the same member updated alone on the device (<see cref="DeviceActorCriticGradient"/>,
-/// its Adam on the device): parameters, Adam's moments and step count, its generator and its metrics, whatever the
+/// its optimizer on the device): parameters, Adam's moments and step count, its generator and its metrics, whatever the
 /// other members do (their own learning rates and clip ranges, target-KL stops at different minibatches, a member that
 /// diverges).
 /// </summary>

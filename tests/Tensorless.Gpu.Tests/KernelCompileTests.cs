@@ -25,7 +25,7 @@ public sealed class KernelCompileTests(ITestOutputHelper output)
     public void TheKernelList_HoldsEveryFamily()
     {
         var names = Kernels().Select(k => k.Method.DeclaringType!.Name).Distinct().ToArray();
-        foreach (var family in new[] { "GemmKernels", "MapKernels", "RowKernels", "GaussianRowKernels", "MvnRowKernels", "TriangularRowKernels", "TrainingKernels", "CartPoleKernels", "AcrobotKernels" })
+        foreach (var family in new[] { "GemmKernels", "MapKernels", "RowKernels", "GaussianRowKernels", "MvnRowKernels", "TriangularRowKernels", "TrainingKernels", "PopulationTrainingKernels", "CartPoleKernels", "AcrobotKernels" })
         {
             Assert.Contains(family, names);
         }

@@ -176,7 +176,7 @@ internal static partial class DeviceBench
                 for (int t = steps - 1; t >= 0; t--)
                 {
                     var next = t == steps - 1 ? last : values.AsSpan((t + 1) * n, n);
-                    ReadOnlySpan<double> nextAdvantages = t == steps - 1 ? new double[n] : adv.AsSpan((t + 1) * n, n);
+                    ReadOnlySpan<double> nextAdvantages = t == steps - 1 ? [] : adv.AsSpan((t + 1) * n, n); // no carry at the last step, as Gae runs it
                     AdvantageKernels.GaeRow(rewards.AsSpan(t * n, n), values.AsSpan(t * n, n), next, truncValues.AsSpan(t * n, n),
                         terminated.AsSpan(t * n, n), truncated.AsSpan(t * n, n), nextAdvantages, 0.99, 0.99 * 0.95, adv.AsSpan(t * n, n), ret.AsSpan(t * n, n));
                 }

@@ -46,6 +46,9 @@ internal sealed class DeviceCategoricalHead(GpuDevice device, DeviceKernels kern
         _gradEntropy?.Dispose();
     }
 
+    /// <summary>Allocates the packed softmax rows for <paramref name="rows"/> rows now.</summary>
+    public void Reserve(int rows) => EnsureCapacity(rows);
+
     private void EnsureCapacity(int rows)
     {
         if (rows <= _capacity)

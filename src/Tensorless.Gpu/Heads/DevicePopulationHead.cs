@@ -38,6 +38,11 @@ internal abstract class DevicePopulationHead : IDisposable
     /// <summary>The head's own parameters as stacked arrays [K x length], each with the member's CPU parameter it mirrors.</summary>
     public virtual IEnumerable<((ArrayView<double> Value, ArrayView<double> Grad, int Length) View, Func<ActorCriticPolicy, Parameter> Of)> Arrays() => [];
 
+    /// <summary>Allocates every buffer the head's passes need now, so a device too small fails when the batch is built.</summary>
+    public virtual void Reserve()
+    {
+    }
+
     /// <summary>Copies every member's head parameters to the device.</summary>
     public virtual void Upload(IReadOnlyList<ActorCriticPolicy> policies)
     {
@@ -64,6 +69,8 @@ internal abstract class DevicePopulationHead : IDisposable
 
         public override void Backward(ArrayView<double> head, ArrayView<double> actions, ArrayView<double> entropy, ArrayView<double> gradLogProb, double entCoef, ArrayView<double> gradHead) =>
             _head.Backward(head, actions, entropy, gradLogProb, -entCoef * (1.0 / rows), gradHead, members * rows);
+
+        public override void Reserve() => _head.Reserve(members * rows);
 
         public override void Dispose() => _head.Dispose();
     }

@@ -71,8 +71,16 @@ public sealed partial class PopulationRun
     private void RunBatchedTick(WorkerGroup group)
     {
         EnsureBatch();
-        _phase = TickPhase.Begin;
-        RunTick(group);
+        try
+        {
+            _phase = TickPhase.Begin;
+            RunTick(group);
+        }
+        finally
+        {
+            _phase = TickPhase.Step;
+        }
+
         int count = 0;
         for (int a = 0; a < _activeCount; a++)
         {
@@ -104,7 +112,8 @@ public sealed partial class PopulationRun
                 var error = e is AggregateException { InnerExceptions.Count: 1 } one ? one.InnerExceptions[0] : e;
                 for (int j = 0; j < count; j++)
                 {
-                    _batchErrors[j] ??= error;
+                    // one exception object per member: each is rethrown on its own worker thread
+                    _batchErrors[j] ??= new InvalidOperationException($"The population's batched update on {DeviceName} failed: {error.Message}", error);
                 }
             }
 

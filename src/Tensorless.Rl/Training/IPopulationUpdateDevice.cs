@@ -6,7 +6,7 @@ namespace Tensorless.Rl.Training;
 /// A population's updates batched on a device (issue 11), beside its batched rollouts: every member's update pass runs
 /// in lockstep, one launch per layer computing every member's minibatch gradient, one clipping and one optimizer step
 /// for all of them, while each member keeps its own schedules, minibatch order, early stop and statistics (PPO's
-/// stepwise update, <see cref="Algorithms.Ppo.BeginUpdatePass"/>). Each member's parameters and optimizer come back to
+/// and A2C's stepwise update, <see cref="Algorithms.IMinibatchUpdate"/>). Each member's parameters and optimizer come back to
 /// its CPU policy after the update, so checkpoints, evaluation and resume are unchanged.
 /// </summary>
 public interface IPopulationUpdateDevice

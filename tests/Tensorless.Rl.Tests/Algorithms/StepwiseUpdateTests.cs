@@ -71,7 +71,10 @@ public class StepwiseUpdateTests
         using var a2c = new A2c(Gym.MakeVector("CartPole-v1", 4, seed: 2), new A2cOptions { OnPolicy = new() { NumSteps = 8, Seed = 2 } });
         a2c.Learner.CollectRollout();
         a2c.BeginUpdatePass(1.0);
+        Assert.Throws<InvalidOperationException>(() => a2c.EndUpdatePass(MetricsRecord.CreateStandard())); // no gradient was accepted
+        a2c.BeginUpdatePass(1.0);
         Assert.True(a2c.NextMinibatch());
+        Assert.Contains("AcceptGradient first", Assert.Throws<InvalidOperationException>(() => a2c.NextMinibatch()).Message, StringComparison.Ordinal);
         Assert.Equal(32, a2c.CurrentRows);
         Assert.True(a2c.AcceptGradient(new UpdateStats { Loss = 1.0, PolicyLoss = 0.25 }));
         Assert.False(a2c.NextMinibatch()); // one batch per update

@@ -13,7 +13,7 @@ public sealed partial class A2c : IMinibatchUpdate
 {
     private UpdateStats _passStats;
     private double _passLearningRate;
-    private bool _passActive, _passLoaded, _passPending;
+    private bool _passActive, _passLoaded, _passPending, _passAccepted;
 
     /// <inheritdoc />
     public Minibatch CurrentMinibatch => _batch;
@@ -37,12 +37,18 @@ public sealed partial class A2c : IMinibatchUpdate
         _passActive = true;
         _passLoaded = false;
         _passPending = false;
+        _passAccepted = false;
     }
 
     /// <inheritdoc />
     public bool NextMinibatch()
     {
         CheckPass();
+        if (_passPending)
+        {
+            throw new InvalidOperationException("The batch NextMinibatch loaded is still waiting for its gradient; call AcceptGradient first.");
+        }
+
         if (_passLoaded)
         {
             return false;
@@ -71,6 +77,7 @@ public sealed partial class A2c : IMinibatchUpdate
         _passPending = false;
         _parts.Learner.EnsureFinite(stats.Loss, "the A2C loss");
         _passStats = stats;
+        _passAccepted = true;
         return true;
     }
 
@@ -79,6 +86,11 @@ public sealed partial class A2c : IMinibatchUpdate
     {
         ArgumentNullException.ThrowIfNull(metrics);
         CheckPass();
+        if (!_passAccepted)
+        {
+            throw new InvalidOperationException("A2C's pass ends after its one gradient was accepted (NextMinibatch, then AcceptGradient).");
+        }
+
         _passActive = false;
         var o = Options.OnPolicy;
         var stats = _passStats;
