@@ -57,62 +57,9 @@ public sealed class DevicePopulationUpdateTests
     [InlineData(Activation.Tanh, false, OptimizerKind.RmsProp, "MountainCarContinuous-v0")]
     public void BatchedA2cUpdates_AreEachMembersSoloDeviceBits(Activation activation, bool valueFit, OptimizerKind optimizer, string env)
     {
-        const int members = 3;
-        var solo = Enumerable.Range(0, members).Select(k => A2cMember(k, activation, valueFit, optimizer, env)).ToArray();
-        var batch = Enumerable.Range(0, members).Select(k => A2cMember(k, activation, valueFit, optimizer, env)).ToArray();
-        foreach (var s in solo)
-        {
-            s.Learner.Device = GradientDevices.Create("ilgpu-cpu", s);
-        }
-
-        using var population = (DevicePopulation)GradientDevices.CreatePopulation("ilgpu-cpu", batch)!;
-        Assert.Null(population.UpdateUnavailableReason);
-        for (int k = 0; k < members; k++)
-        {
-            batch[k].Learner.RolloutDevice = population.Member(k);
-        }
-
-        try
-        {
-            for (int update = 0; update < 3; update++)
-            {
-                double[] progress = [.. Enumerable.Range(0, members).Select(k => 1.0 - (0.1 * k) - (0.05 * update))];
-                var expected = new MetricsRecord[members];
-                for (int k = 0; k < members; k++)
-                {
-                    solo[k].Learner.CollectRollout();
-                    expected[k] = MetricsRecord.CreateStandard();
-                    solo[k].Update(progress[k], expected[k]);
-                }
-
-                population.CollectAll();
-                var actual = new MetricsRecord[members];
-                for (int k = 0; k < members; k++)
-                {
-                    batch[k].Learner.CollectRollout();
-                    actual[k] = MetricsRecord.CreateStandard();
-                }
-
-                var errors = new Exception?[members];
-                population.UpdateAll([0, 1, 2], progress, actual, errors, threads: 2);
-                for (int k = 0; k < members; k++)
-                {
-                    Assert.Null(errors[k]);
-                    Assert.Equal(Bits(solo[k]), Bits(batch[k]));
-                    foreach (string name in new[] { MetricNames.PolicyLoss, MetricNames.ValueLoss, MetricNames.Entropy, MetricNames.LearningRate })
-                    {
-                        Assert.Equal(expected[k][name].AsDouble(), actual[k][name].AsDouble());
-                    }
-                }
-            }
-        }
-        finally
-        {
-            foreach (var s in solo)
-            {
-                s.Learner.Device?.Dispose();
-            }
-        }
+        var solo = Enumerable.Range(0, 3).Select(k => A2cMember(k, activation, valueFit, optimizer, env)).ToArray();
+        var batch = Enumerable.Range(0, 3).Select(k => A2cMember(k, activation, valueFit, optimizer, env)).ToArray();
+        UpdateAlongside(solo, batch);
     }
 
     [Theory]
@@ -122,9 +69,30 @@ public sealed class DevicePopulationUpdateTests
     [InlineData(Activation.Tanh, 0.003, false, "Pendulum-v1")]
     public void BatchedUpdates_AreEachMembersSoloDeviceBits(Activation activation, double? targetKl, bool valueFit, string env)
     {
-        const int members = 3;
-        var solo = Enumerable.Range(0, members).Select(k => Member(k, activation, targetKl, valueFit, env: env)).ToArray();
-        var batch = Enumerable.Range(0, members).Select(k => Member(k, activation, targetKl, valueFit, env: env)).ToArray();
+        var solo = Enumerable.Range(0, 3).Select(k => Member(k, activation, targetKl, valueFit, env: env)).ToArray();
+        var batch = Enumerable.Range(0, 3).Select(k => Member(k, activation, targetKl, valueFit, env: env)).ToArray();
+        var metrics = UpdateAlongside(solo, batch, MetricNames.ApproxKl, "clip_range", "epochs");
+        for (int k = 0; k < 3; k++)
+        {
+            Assert.Equal(solo[k].Learner.Rng.GetState(), batch[k].Learner.Rng.GetState()); // the minibatch shuffles drew alike
+        }
+
+        if (targetKl is not null)
+        {
+            var epochs = metrics.Select(m => (long)m["epochs"].AsDouble()).ToArray();
+            Assert.True(epochs.Distinct().Count() > 1, $"every member ran as many epochs ({string.Join(", ", epochs)}): the target KL never stopped one member before another");
+        }
+    }
+
+    /// <summary>
+    /// Three updates of <paramref name="solo"/> (each alone on the device) and of <paramref name="batch"/> (the same members
+    /// batched, every member at its own progress, so each has its own learning rate and clip range): after each, every
+    /// member's parameters, optimizer state and metrics (the common ones and <paramref name="extraMetrics"/>) are its solo
+    /// twin's bits. Returns the batch's metrics records of every update.
+    /// </summary>
+    private static List<MetricsRecord> UpdateAlongside(IOnPolicyAlgorithm[] solo, IOnPolicyAlgorithm[] batch, params string[] extraMetrics)
+    {
+        int members = solo.Length;
         foreach (var s in solo)
         {
             s.Learner.Device = GradientDevices.Create("ilgpu-cpu", s);
@@ -137,12 +105,11 @@ public sealed class DevicePopulationUpdateTests
             batch[k].Learner.RolloutDevice = population.Member(k);
         }
 
+        var all = new List<MetricsRecord>();
         try
         {
-            var epochs = new List<long>();
             for (int update = 0; update < 3; update++)
             {
-                // every member at its own progress, so each has its own learning rate and clip range
                 double[] progress = [.. Enumerable.Range(0, members).Select(k => 1.0 - (0.1 * k) - (0.05 * update))];
                 var expected = new MetricsRecord[members];
                 for (int k = 0; k < members; k++)
@@ -161,24 +128,18 @@ public sealed class DevicePopulationUpdateTests
                 }
 
                 var errors = new Exception?[members];
-                population.UpdateAll([0, 1, 2], progress, actual, errors, threads: 2);
+                population.UpdateAll([.. Enumerable.Range(0, members)], progress, actual, errors, threads: 2);
                 for (int k = 0; k < members; k++)
                 {
                     Assert.Null(errors[k]);
                     Assert.Equal(Bits(solo[k]), Bits(batch[k]));
-                    Assert.Equal(solo[k].Learner.Rng.GetState(), batch[k].Learner.Rng.GetState()); // the minibatch shuffles drew alike
-                    foreach (string name in new[] { MetricNames.PolicyLoss, MetricNames.ValueLoss, MetricNames.Entropy, MetricNames.ApproxKl, MetricNames.LearningRate, "clip_range", "epochs" })
+                    foreach (string name in new[] { MetricNames.PolicyLoss, MetricNames.ValueLoss, MetricNames.Entropy, MetricNames.LearningRate }.Concat(extraMetrics))
                     {
                         Assert.Equal(expected[k][name].AsDouble(), actual[k][name].AsDouble());
                     }
-
-                    epochs.Add((long)actual[k]["epochs"].AsDouble());
                 }
-            }
 
-            if (targetKl is not null)
-            {
-                Assert.True(epochs.Distinct().Count() > 1, $"every member ran as many epochs ({string.Join(", ", epochs)}): the target KL never stopped one member before another");
+                all.AddRange(actual);
             }
         }
         finally
@@ -188,6 +149,8 @@ public sealed class DevicePopulationUpdateTests
                 s.Learner.Device?.Dispose();
             }
         }
+
+        return all;
     }
 
     [Fact]
