@@ -230,6 +230,56 @@ public sealed class DevicePopulationRolloutTests : IDisposable
     }
 
     [Fact]
+    public void ABatchedUpdateThatFails_FailsEachMemberByName_AsAFailedTrainStepWould()
+    {
+        // a device whose batched update fails on the second tick (as a GPU that is lost would): the real device rollouts
+        // and updates, then an exception from UpdateAll
+        GradientDevices.RegisterPopulation("failing-test", members => new FailingOnSecondUpdate(DevicePopulation.Create(DeviceKind.IlgpuCpu, members)));
+        string pop = Path.Combine(_dir, "failing");
+        using var population = PopulationRun.Prepare(new PopulationRequest
+        {
+            Members = [.. Enumerable.Range(1, 2).Select(k => ResumeMember(k, pop))],
+            Directory = pop,
+            Threads = 2,
+            Device = "failing-test",
+        });
+        Assert.True(population.UpdatesOnDevice);
+        var e = Assert.Throws<InvalidOperationException>(() => population.Train());
+        Assert.Matches("Population member [01] .* failed: The population's batched update on .* failed: the device was lost", e.Message);
+        foreach (var member in population.Members)
+        {
+            // each member ended as a failed TrainStep ends a run: no save over what it left, nothing to finish
+            Assert.Contains("failed during TrainStep", Assert.Throws<InvalidOperationException>(() => member!.FinishTraining()).Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>A population device that delegates to a real one and fails its second batched update.</summary>
+    private sealed class FailingOnSecondUpdate(DevicePopulation inner) : IPopulationRolloutDevice, IPopulationUpdateDevice
+    {
+        private int _updates;
+
+        public string Name => "failing-test";
+
+        public string? UpdateUnavailableReason => inner.UpdateUnavailableReason;
+
+        public void CollectAll() => inner.CollectAll();
+
+        public IRolloutDevice Member(int index) => inner.Member(index);
+
+        public void UpdateAll(ReadOnlySpan<int> members, ReadOnlySpan<double> progressRemaining, IReadOnlyList<MetricsRecord> metrics, Exception?[] errors, int threads = 1)
+        {
+            if (++_updates == 2)
+            {
+                throw new InvalidOperationException("the device was lost");
+            }
+
+            inner.UpdateAll(members, progressRemaining, metrics, errors, threads);
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Fact]
     public void APopulationWhoseDeviceFails_LeavesNoPopulationBehind()
     {
         string pop = Path.Combine(_dir, "refused");
