@@ -10,8 +10,7 @@ public sealed partial class DeviceKernels
     private Action<Index1D, ArrayView<double>, double, ArrayView<double>> scale = null!, accumulateScaled = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>> add = null!, tanhBackward = null!, reluBackward = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int> addRow = null!;
-    private Action<Index1D, ArrayView<double>, ArrayView<double>, int> broadcastRow = null!;
-    private Action<Index1D, ArrayView<double>, ArrayView<double>, int, int> columnSums = null!;
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, int, int> broadcastRow = null!, columnSums = null!;
 
     /// <summary>Effectively <c>dst[i] = tanh(x[i])</c> for i in [0, n) (the device's tanh; the CPU uses TensorPrimitives.Tanh).</summary>
     public void Tanh(ArrayView<double> x, ArrayView<double> dst, int n) => Map(tanh, x, dst, n);
@@ -74,13 +73,22 @@ public sealed partial class DeviceKernels
     }
 
     /// <summary>Effectively <c>dst[i, j] = row[j]</c> for dst [rows x cols] (<c>ElementwiseKernels.BroadcastRow</c>).</summary>
-    public void BroadcastRow(ArrayView<double> row, ArrayView<double> dst, int rows, int cols)
+    public void BroadcastRow(ArrayView<double> row, ArrayView<double> dst, int rows, int cols) =>
+        BatchedBroadcastRow(row, dst, 1, rows, cols);
+
+    /// <summary>
+    /// <see cref="BroadcastRow"/> for <paramref name="batch"/> members at once (a population's biases, or each member's
+    /// log-std over its rows): <paramref name="row"/> holds one [cols] row per member, dst the members' [rows x cols]
+    /// blocks back to back; each element a copy.
+    /// </summary>
+    public void BatchedBroadcastRow(ArrayView<double> row, ArrayView<double> dst, int batch, int rows, int cols)
     {
-        CheckLength(row.Length, cols);
-        CheckLength(dst.Length, (long)rows * cols);
-        if (rows > 0 && cols > 0)
+        long n = (long)batch * rows * cols;
+        CheckLength(row.Length, (long)batch * cols);
+        CheckLength(dst.Length, n);
+        if (n > 0)
         {
-            broadcastRow(rows * cols, row, dst, cols);
+            broadcastRow((int)n, row, dst, cols, rows * cols);
         }
     }
 
@@ -116,7 +124,7 @@ public sealed partial class DeviceKernels
         tanhBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>>(MapKernels.TanhBackward);
         reluBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>>(MapKernels.ReluBackward);
         addRow = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int>(MapKernels.AddRowToEachRow);
-        broadcastRow = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, int>(MapKernels.BroadcastRow);
+        broadcastRow = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, int, int>(MapKernels.BroadcastRow);
         columnSums = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, int, int>(MapKernels.AccumulateColumnSums);
     }
 

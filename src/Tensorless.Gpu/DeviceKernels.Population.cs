@@ -12,7 +12,6 @@ public sealed partial class DeviceKernels
     private Action<Index1D, ArrayView<double>, int, ArrayView<double>, double> batchedScaleToNorm = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, ArrayView<double>, AdamScalars> batchedAdam = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, ArrayView<double>, double, double, double> batchedRmsProp = null!;
-    private Action<Index1D, ArrayView<double>, ArrayView<double>, int, int> repeatRows = null!;
     private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int> batchedLogStdBackward = null!;
 
     /// <summary>
@@ -116,18 +115,6 @@ public sealed partial class DeviceKernels
         }
     }
 
-    /// <summary>Each member's [d] row of <paramref name="src"/> [K x d] copied to its <paramref name="rows"/> rows of <paramref name="dst"/> [K x rows x d].</summary>
-    public void BatchedRepeatRows(ArrayView<double> src, ArrayView<double> dst, int batch, int rows, int d)
-    {
-        long n = (long)batch * rows * d;
-        CheckLength(src.Length, (long)batch * d);
-        CheckLength(dst.Length, n);
-        if (n > 0)
-        {
-            repeatRows((int)n, src, dst, rows, d);
-        }
-    }
-
     /// <summary>
     /// The log-std's part of <see cref="AccumulateGaussianLogProbBackward"/> (shared log-std) for <paramref name="batch"/>
     /// members: member k's log-std [d] (row k of <paramref name="logStd"/> and <paramref name="gLogStd"/>, [K x d]) gains
@@ -158,7 +145,6 @@ public sealed partial class DeviceKernels
         batchedGlobalNorm = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, int, ArrayView<double>>(PopulationTrainingKernels.GlobalNorm);
         batchedScaleToNorm = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, int, ArrayView<double>, double>(PopulationTrainingKernels.ScaleToNorm);
         batchedRmsProp = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, ArrayView<double>, double, double, double>(PopulationTrainingKernels.RmsProp);
-        repeatRows = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, int, int>(PopulationTrainingKernels.RepeatRows);
         batchedLogStdBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int>(PopulationTrainingKernels.LogStdGradient);
         batchedAdam = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, int, ArrayView<double>, AdamScalars>(PopulationTrainingKernels.Adam);
     }

@@ -5,10 +5,11 @@ using Tensorless.Autodiff.Nn;
 namespace Tensorless.Gpu;
 
 /// <summary>
-/// The stack's training half, for a population's batched update: every member's backward pass as one batched GEMM per
-/// product (<see cref="DeviceMlp.Backward"/>'s products and order, so each member's gradient has the bits its own
-/// <see cref="DeviceMlp"/> gives it), the stacked weights' and biases' values and gradients for the clipping and the
-/// optimizer, and the trained weights back into the members' CPU layers.
+/// The stack's training half, for a population's batched update and one agent's (<see cref="DeviceMlp"/>): every
+/// member's backward pass as one batched GEMM per product (<c>dW = dz^T x</c>, <c>db</c> the column sums of dz,
+/// <c>dx = dz W</c>, then the activation's rule; each member's gradient the bits it would have alone), the stacked
+/// weights' and biases' values and gradients for the clipping and the optimizer, and the trained weights back into the
+/// members' CPU layers.
 /// </summary>
 internal sealed partial class DeviceMlpStack
 {
@@ -74,7 +75,7 @@ internal sealed partial class DeviceMlpStack
             var dh = _gradPost[l - 1].View.SubView(0, inputs);
             _kernels.BatchedMatMul(dz, _weights[l].View, dh, _members, rows, _out[l], _in[l]);
             var dzPrevious = _gradPre[l - 1].View.SubView(0, inputs);
-            DeviceMlp.ActivateBackward(_kernels, _activation, dh, _pre[l - 1].View.SubView(0, inputs), _post[l - 1].View.SubView(0, inputs), dzPrevious, (int)inputs);
+            ActivateBackward(_kernels, _activation, dh, _pre[l - 1].View.SubView(0, inputs), _post[l - 1].View.SubView(0, inputs), dzPrevious, (int)inputs);
             dz = dzPrevious;
         }
     }

@@ -5,10 +5,11 @@ using Tensorless.Autodiff.Nn;
 namespace Tensorless.Gpu;
 
 /// <summary>
-/// The same MLP shape for K agents at once on a device, for inference: layer l's weights of every member back to back
-/// [K x out x in], its biases [K x out], and one forward pass over [K x rows x in] inputs as one batched GEMM per layer
-/// (each member's product the CPU's bits, <see cref="DeviceKernels.BatchedMatMulTransposeB"/>). The arithmetic is
-/// <see cref="DeviceMlp"/>'s: <c>z = b + x W^T</c>, the activation between layers and none after the last. For a
+/// The same MLP shape for K agents at once on a device: layer l's weights of every member back to back [K x out x in],
+/// its biases [K x out], and one forward pass over [K x rows x in] inputs as one batched GEMM per layer (each member's
+/// product the CPU's bits, <see cref="DeviceKernels.BatchedMatMulTransposeB"/>). The arithmetic is the CPU's:
+/// <c>z = b + x W^T</c> (bias broadcast, then the accumulating GEMM), the activation between layers and none after the
+/// last. One agent's <see cref="DeviceMlp"/> is the one-member case. For a
 /// population's batched update it also runs every member's backward pass (DeviceMlpStack.Training.cs).
 /// </summary>
 internal sealed partial class DeviceMlpStack : IDisposable
@@ -78,8 +79,7 @@ internal sealed partial class DeviceMlpStack : IDisposable
         {
             long size = (long)_members * rows * _out[l];
             var z = _pre[l].View.SubView(0, size);
-            z.MemSetToZero();
-            _kernels.BatchedAddRowToEachRow(z, _biases[l].View, z, _members, rows, _out[l]); // z = b, row by row
+            _kernels.BatchedBroadcastRow(_biases[l].View, z, _members, rows, _out[l]); // z = b, row by row
             _kernels.BatchedMatMulTransposeB(x, _weights[l].View, z, _members, rows, _in[l], _out[l], accumulate: true);
             if (l == _in.Length - 1)
             {
@@ -87,7 +87,7 @@ internal sealed partial class DeviceMlpStack : IDisposable
             }
 
             var h = _post[l].View.SubView(0, size);
-            DeviceMlp.Activate(_kernels, _activation, z, h, (int)size);
+            Activate(_kernels, _activation, z, h, (int)size);
             x = h;
         }
 
@@ -104,6 +104,44 @@ internal sealed partial class DeviceMlpStack : IDisposable
 
     /// <summary>Allocates the activations (and, with training enabled, their gradients) for <paramref name="rows"/> rows per member now, so a device too small fails here rather than in the first pass.</summary>
     public void Reserve(int rows) => EnsureCapacity(rows);
+
+    /// <summary><c>h = activation(z)</c> over n elements (identity as a copy), the hidden layers' map.</summary>
+    private static void Activate(DeviceKernels kernels, Activation activation, ArrayView<double> z, ArrayView<double> h, int n)
+    {
+        switch (activation)
+        {
+            case Activation.Tanh:
+                kernels.Tanh(z, h, n);
+                break;
+            case Activation.Relu:
+                kernels.Relu(z, h, n);
+                break;
+            default:
+                kernels.Scale(z, 1.0, h, n);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The hidden layers' rule: <c>dz = dh * activation'(z)</c> into <paramref name="dz"/> (zeroed first) over n elements,
+    /// from the pre-activation <paramref name="z"/> (relu) or the output <paramref name="h"/> (tanh).
+    /// </summary>
+    private static void ActivateBackward(DeviceKernels kernels, Activation activation, ArrayView<double> dh, ArrayView<double> z, ArrayView<double> h, ArrayView<double> dz, int n)
+    {
+        dz.MemSetToZero();
+        switch (activation)
+        {
+            case Activation.Tanh:
+                kernels.AccumulateTanhBackward(dh, h, dz, n);
+                break;
+            case Activation.Relu:
+                kernels.AccumulateReluBackward(dh, z, dz, n);
+                break;
+            default:
+                kernels.Accumulate(dh, dz, n);
+                break;
+        }
+    }
 
     private void EnsureCapacity(int rows)
     {

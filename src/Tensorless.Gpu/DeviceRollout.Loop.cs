@@ -43,9 +43,7 @@ internal sealed partial class DeviceRollout
         if (!_discrete)
         {
             _device.CopyToDevice(h.LogStd, _logStd!.View);
-            var rows = _logStdRows!.View;
-            rows.MemSetToZero();
-            _kernels.BatchedAddRowToEachRow(rows, _logStd.View, rows, _members, _n, _act); // each row its member's log-std
+            _kernels.BatchedBroadcastRow(_logStd.View, _logStdRows!.View, _members, _n, _act); // each row its member's log-std
         }
     }
 

@@ -42,7 +42,7 @@ internal sealed class DevicePopulationGaussianHead : DevicePopulationHead
     public override void Forward(ArrayView<double> head, ArrayView<double> actions, ArrayView<double> logProb, ArrayView<double> entropy)
     {
         int n = _members * _rows;
-        _kernels.BatchedRepeatRows(_logStd.View, _logStdRows.View, _members, _rows, _d);
+        _kernels.BatchedBroadcastRow(_logStd.View, _logStdRows.View, _members, _rows, _d);
         _kernels.GaussianLogProb(head, _logStdRows.View, actions, logProb, n, _d, shared: false);
         _kernels.GaussianEntropy(_logStd.View, entropy.SubView(0, _members), _members, _d);
     }

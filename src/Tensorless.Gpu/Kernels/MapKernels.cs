@@ -41,7 +41,9 @@ internal static class MapKernels
     public static void AddRowToEachRow(Index1D i, ArrayView<double> x, ArrayView<double> row, ArrayView<double> dst, int cols, int memberSize) =>
         dst[i] = x[i] + row[((i / memberSize) * cols) + (i % cols)];
 
-    public static void BroadcastRow(Index1D i, ArrayView<double> row, ArrayView<double> dst, int cols) => dst[i] = row[i % cols];
+    // per batch member its own row copied to each of its rows (memberSize = rows x cols of one member)
+    public static void BroadcastRow(Index1D i, ArrayView<double> row, ArrayView<double> dst, int cols, int memberSize) =>
+        dst[i] = row[((i / memberSize) * cols) + (i % cols)];
 
     // one thread per column of each batch member, adding the member's rows in order (ReductionKernels.AccumulateColumnSums' order)
     public static void AccumulateColumnSums(Index1D j, ArrayView<double> g, ArrayView<double> acc, int rows, int cols)

@@ -61,14 +61,6 @@ internal static class PopulationTrainingKernels
         }
     }
 
-    // each member's [d] row repeated over its rows: dst [K x rows x d] from src [K x d] (a Gaussian's log-std per row)
-    public static void RepeatRows(Index1D i, ArrayView<double> src, ArrayView<double> dst, int rows, int d)
-    {
-        int element = i;
-        int member = element / (rows * d);
-        dst[element] = src[(member * d) + (element - ((element / d) * d))];
-    }
-
     // one thread per member and column: member k's log-std gradient over its own rows, in order (the single agent's
     // shared log-std rule, GaussianRowKernels.LogProbBackwardLogStd)
     public static void LogStdGradient(Index1D s, ArrayView<double> g, ArrayView<double> mean, ArrayView<double> logStd, ArrayView<double> actions, ArrayView<double> gLogStd, int rows, int d)
