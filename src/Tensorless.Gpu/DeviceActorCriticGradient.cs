@@ -71,17 +71,12 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
     {
         ArgumentNullException.ThrowIfNull(agent);
         string device = kind.ToName();
-        var (policy, missing) = agent switch
+        if (agent is not (Ppo or A2c))
         {
-            Ppo ppo => (ppo.Policy, ppo.Options.PolicyObjective != PolicyObjective.Clip ? "the clipped objective (policy_objective=Clip)"
-                : ppo.Options.ClipRangeVf is not null ? "no value clipping (clip_range_vf unset)"
-                : ppo.Learner.GradientReducer is not null ? "a single process (not --distributed)"
-                : null),
-            A2c a2c => (a2c.Policy, a2c.Learner.GradientReducer is not null ? "a single process (not --distributed)" : null),
-            _ => throw new NotSupportedException($"--device {device} computes PPO's and A2C's gradients; {agent.Algorithm} trains on the CPU (--device cpu)."),
-        };
-        missing ??= !policy.HasSeparateNetworks ? "separate actor and critic networks (policy.shared_trunk=false)" : null;
-        if (missing is not null)
+            throw new NotSupportedException($"--device {device} computes PPO's and A2C's gradients; {agent.Algorithm} trains on the CPU (--device cpu).");
+        }
+
+        if (MissingOption(agent) is { } missing)
         {
             throw new NotSupportedException($"--device {device} computes {agent.Algorithm}'s minibatch gradient for {missing}; this run needs the CPU (--device cpu).");
         }
@@ -89,7 +84,7 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
         var gpu = GpuDevice.Create(kind);
         try
         {
-            return new DeviceActorCriticGradient(gpu, policy, agent.Learner);
+            return new DeviceActorCriticGradient(gpu, agent.Policy, agent.Learner);
         }
         catch
         {
@@ -97,6 +92,20 @@ public sealed class DeviceActorCriticGradient : IGradientDevice
             throw;
         }
     }
+
+    /// <summary>
+    /// What a PPO or A2C agent lacks for the device's gradient, as the option to set, or null when the device serves it:
+    /// the clipped objective without value clipping (PPO), one process, and separate actor and critic networks. The
+    /// population's batched update asks the same of each member.
+    /// </summary>
+    internal static string? MissingOption(IOnPolicyAlgorithm agent) => agent switch
+    {
+        Ppo { Options.PolicyObjective: not PolicyObjective.Clip } => "the clipped objective (policy_objective=Clip)",
+        Ppo { Options.ClipRangeVf: not null } => "no value clipping (clip_range_vf unset)",
+        _ when agent.Learner.GradientReducer is not null => "a single process (not --distributed)",
+        _ when !agent.Policy.HasSeparateNetworks => "separate actor and critic networks (policy.shared_trunk=false)",
+        _ => null,
+    };
 
     /// <inheritdoc />
     public UpdateStats PpoClipGradient(Minibatch batch, int rows, double clipRange, double entCoef, double vfCoef, bool withValue)

@@ -50,16 +50,22 @@ internal sealed class DeviceOptimizer : IDisposable
     /// </summary>
     public static DeviceOptimizer? TryCreate(GpuDevice device, DeviceKernels kernels, IOptimizer optimizer, IReadOnlyDictionary<Parameter, (ArrayView<double> Value, ArrayView<double> Grad)> views)
     {
-        var (prefix, buffers) = optimizer switch
-        {
-            Adam => ("adam", new[] { "exp_avg", "exp_avg_sq" }),
-            RmsProp => ("rmsprop", new[] { "square_avg" }),
-            _ => (null, []),
-        };
-        return prefix is not null && optimizer.Parameters.All(views.ContainsKey)
+        return StateLayout(optimizer) is var (prefix, buffers) && optimizer.Parameters.All(views.ContainsKey)
             ? new DeviceOptimizer(device, kernels, optimizer, prefix, buffers, views)
             : null;
     }
+
+    /// <summary>
+    /// The key prefix and per-parameter state buffers of <paramref name="optimizer"/>'s <see cref="IOptimizer.ExportState"/>
+    /// (<c>{prefix}.step</c>, <c>{prefix}.{buffer}.{parameter}</c>) for the optimizers a device steps, Adam and RMSprop;
+    /// null for any other. <see cref="DevicePopulationOptimizer"/> reads the same layout.
+    /// </summary>
+    public static (string Prefix, string[] Buffers)? StateLayout(IOptimizer optimizer) => optimizer switch
+    {
+        Adam => ("adam", ["exp_avg", "exp_avg_sq"]),
+        RmsProp => ("rmsprop", ["square_avg"]),
+        _ => null,
+    };
 
     /// <summary>Copies the CPU optimizer's moments and step count to the device.</summary>
     public void Upload()

@@ -36,7 +36,7 @@ internal sealed class DevicePopulationOptimizer : IDisposable
         _kernels = kernels;
         _members = members;
         _first = members[0];
-        (_prefix, _buffers) = Layout(_first);
+        (_prefix, _buffers) = DeviceOptimizer.StateLayout(_first) ?? throw new NotSupportedException($"The batched update steps Adam or RMSprop, not {_first.GetType().Name}.");
         _slots = slots;
         _maxGradNorm = maxGradNorm;
         int k = members.Length;
@@ -164,13 +164,6 @@ internal sealed class DevicePopulationOptimizer : IDisposable
             buffer.Dispose();
         }
     }
-
-    private static (string Prefix, string[] Buffers) Layout(IOptimizer optimizer) => optimizer switch
-    {
-        Adam => ("adam", ["exp_avg", "exp_avg_sq"]),
-        RmsProp => ("rmsprop", ["square_avg"]),
-        _ => throw new NotSupportedException($"The batched update steps Adam or RMSprop, not {optimizer.GetType().Name}."),
-    };
 
     private string Key(int buffer, Parameter parameter) => $"{_prefix}.{_buffers[buffer]}.{parameter.Name}";
 }

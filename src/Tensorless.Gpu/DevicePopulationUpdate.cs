@@ -184,13 +184,8 @@ internal sealed partial class DevicePopulationUpdate : IDisposable
             var member = (IMinibatchUpdate)agent;
             var policy = agent.Policy;
             var p = agent.Learner.Options;
-            string? missing =
-                agent is Ppo { Options.PolicyObjective: not PolicyObjective.Clip } ? "the clipped objective (policy_objective=Clip)"
-                : agent is Ppo { Options.ClipRangeVf: not null } ? "no value clipping (clip_range_vf unset)"
-                : !policy.HasSeparateNetworks ? "separate actor and critic networks (policy.shared_trunk=false)"
-                : policy.ActorLayers.Concat(policy.CriticLayers).Any(l => l.Bias is null) ? "layers with biases"
-                : agent.Learner.GradientReducer is not null ? "a single process (not --distributed)"
-                : null;
+            string? missing = DeviceActorCriticGradient.MissingOption(agent)
+                ?? (policy.ActorLayers.Concat(policy.CriticLayers).Any(l => l.Bias is null) ? "layers with biases" : null);
             if (missing is not null)
             {
                 return $"the batched update needs {missing}";

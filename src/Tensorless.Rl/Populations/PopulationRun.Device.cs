@@ -75,12 +75,20 @@ public sealed partial class PopulationRun
         {
             _phase = TickPhase.Begin;
             RunTick(group);
+            int count = Gather();
+            UpdateBatch(count);
+            _phase = TickPhase.Finish;
+            RunTick(group);
         }
         finally
         {
             _phase = TickPhase.Step;
         }
+    }
 
+    // the members that began a step, as the batch's slots: their device index, progress and metrics record
+    private int Gather()
+    {
         int count = 0;
         for (int a = 0; a < _activeCount; a++)
         {
@@ -97,6 +105,12 @@ public sealed partial class PopulationRun
             }
         }
 
+        return count;
+    }
+
+    // one batched update of the gathered members; a failure of the batch itself becomes each member's own error
+    private void UpdateBatch(int count)
+    {
         _batchSeconds = 0;
         if (count > 0)
         {
@@ -118,16 +132,6 @@ public sealed partial class PopulationRun
             }
 
             _batchSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds / count; // each member's share of the batch
-        }
-
-        try
-        {
-            _phase = TickPhase.Finish;
-            RunTick(group);
-        }
-        finally
-        {
-            _phase = TickPhase.Step;
         }
     }
 

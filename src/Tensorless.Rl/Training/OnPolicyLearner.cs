@@ -188,8 +188,7 @@ public sealed class OnPolicyLearner
     internal bool BeginStep()
     {
         _ = _callbacks ?? throw new InvalidOperationException("Call BeginLearning before LearnStep.");
-        long perRollout = (long)Options.NumSteps * Env.NumEnvs;
-        if (!_going || Progress.EnvSteps + perRollout > Math.Max(Progress.TotalSteps, perRollout))
+        if (!_going || !RoomForRollout)
         {
             _going = false;
             return false;
@@ -211,7 +210,6 @@ public sealed class OnPolicyLearner
     internal bool FinishStep(bool go, double updateSeconds)
     {
         var callbacks = _callbacks ?? throw new InvalidOperationException("Call BeginLearning before LearnStep.");
-        long perRollout = (long)Options.NumSteps * Env.NumEnvs;
         Progress.UpdateSeconds += updateSeconds;
         Progress.EnvSteps = Collector.EnvSteps;
         Progress.RolloutSeconds = Collector.Seconds;
@@ -224,8 +222,18 @@ public sealed class OnPolicyLearner
             go &= c.OnUpdate(Progress, _metrics);
         }
 
-        _going = go && Progress.EnvSteps + perRollout <= Math.Max(Progress.TotalSteps, perRollout);
+        _going = go && RoomForRollout;
         return _going;
+    }
+
+    // whether the budget has room for one more rollout (a budget under one rollout still gets one)
+    private bool RoomForRollout
+    {
+        get
+        {
+            long perRollout = (long)Options.NumSteps * Env.NumEnvs;
+            return Progress.EnvSteps + perRollout <= Math.Max(Progress.TotalSteps, perRollout);
+        }
     }
 
     /// <summary>Ends a stepwise run: stops the clock and tells the callbacks training ended. Does nothing when none is under way.</summary>
